@@ -1,0 +1,17 @@
+"""Composition root of the registry service: what it serves and which events it consumes."""
+
+from __future__ import annotations
+
+from b4g.core.infra.service import ServiceSpec
+
+
+def service_spec() -> ServiceSpec:
+    return ServiceSpec(
+        name="registry",
+        title="Badges4Good registry",
+        description=(
+            "The trust registry of badge issuers and their Quality Label for badge recognition."
+        ),
+        version="0.1.0",
+        route_handlers=[],
+    )

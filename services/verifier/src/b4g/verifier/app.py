@@ -1,0 +1,18 @@
+"""Composition root of the verifier service: what it serves and which events it consumes."""
+
+from __future__ import annotations
+
+from b4g.core.infra.service import ServiceSpec
+
+
+def service_spec() -> ServiceSpec:
+    return ServiceSpec(
+        name="verifier",
+        title="Badges4Good verifier",
+        description=(
+            "Anyone verifies Open Badges 3.0 credentials: signature, validity, revocation"
+            " and issuer trust."
+        ),
+        version="0.1.0",
+        route_handlers=[],
+    )

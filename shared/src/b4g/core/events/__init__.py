@@ -1,0 +1,1 @@
+"""Events that cross service boundaries: CloudEvents 1.0 envelopes, topics, payloads."""

@@ -1,0 +1,136 @@
+"""`make run`: the whole system on one machine.
+
+Uses `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS` when set; otherwise starts an embedded PostgreSQL
+(data kept under the state folder, `.b4g/` by default) and the Tansu broker. Creates one database
+per service, migrates, creates topics, starts issuer, verifier and registry, prints their URLs,
+and on Ctrl-C stops everything it started: services first (they finish requests and commit
+offsets), then the broker and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from b4g.core.infra.db import ensure_database, with_database
+from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, port_open, spawn, stop_process
+from b4g.core.infra.kafka import ensure_topics, wait_for_broker
+
+SERVICES = (("issuer", 8001), ("verifier", 8002), ("registry", 8003))
+
+
+def _say(message: str) -> None:
+    print(f"b4g: {message}", flush=True)
+
+
+def _wait_healthy(
+    name: str, port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/health"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited during start-up; see its log")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{name} did not become healthy on port {port}")
+
+
+def main() -> int:
+    state = Path(os.environ.get("B4G_STATE_DIR", ".b4g")).resolve()
+    logs = state / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    postgres: EmbeddedPostgres | None = None
+    broker: TansuBroker | None = None
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    try:
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            postgres = EmbeddedPostgres(state / "pgdata")
+            database_url = postgres.start()
+            _say(f"embedded PostgreSQL running (data in {state / 'pgdata'})")
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if not bootstrap:
+            port = int(os.environ.get("B4G_BROKER_PORT", "9092"))
+            if port_open("127.0.0.1", port):
+                raise RuntimeError(
+                    f"port {port} is taken; set B4G_BROKER_PORT or KAFKA_BOOTSTRAP_SERVERS"
+                )
+            broker = TansuBroker(port, log_path=logs / "broker.log")
+            bootstrap = broker.start()
+            _say(f"Tansu Kafka-protocol broker on {bootstrap} (in memory)")
+
+        urls = {name: with_database(database_url, f"b4g_{name}") for name, _ in SERVICES}
+        asyncio.run(_prepare(list(urls.values()), bootstrap))
+
+        for name, port in SERVICES:
+            if port_open("127.0.0.1", port):
+                raise RuntimeError(f"port {port} for {name} is taken")
+            env = {
+                **os.environ,
+                "B4G_DATABASE_URL": urls[name],
+                "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                "B4G_PORT": str(port),
+                "B4G_PUBLIC_BASE_URL": os.environ.get(
+                    f"B4G_{name.upper()}_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}"
+                ),
+                "B4G_VERIFIER_BASE_URL": "http://127.0.0.1:8002",
+                "B4G_REGISTRY_BASE_URL": "http://127.0.0.1:8003",
+            }
+            log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
+            proc = spawn([sys.executable, "-m", f"b4g.{name}"], env=env, log=log)
+            children.append((name, proc))
+        for (name, port), (_, proc) in zip(SERVICES, children, strict=True):
+            _wait_healthy(name, port, proc)
+        for name, port in SERVICES:
+            _say(f"{name:<9} http://127.0.0.1:{port}   (API docs: http://127.0.0.1:{port}/schema)")
+        _say(f"logs in {logs}; press Ctrl-C to stop")
+        while not stopping:
+            for name, proc in children:
+                if proc.poll() is not None:
+                    _say(f"{name} exited unexpectedly; stopping (see {logs / (name + '.log')})")
+                    return 1
+            time.sleep(0.3)
+        return 0
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    finally:
+        _say("stopping")
+        for _name, proc in reversed(children):
+            stop_process(proc)
+        if broker is not None:
+            broker.stop()
+        if postgres is not None:
+            postgres.stop()
+        _say("stopped")
+
+
+async def _prepare(database_urls: list[str], bootstrap: str) -> None:
+    for url in database_urls:
+        await ensure_database(url)
+    await wait_for_broker(bootstrap)
+    await ensure_topics(bootstrap)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

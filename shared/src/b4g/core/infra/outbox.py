@@ -1,0 +1,220 @@
+"""Transactional outbox: events are rows written with the state change, published by a relay.
+
+Order per key: every row carries a shard derived from its key; a relay publishes a shard only
+while holding that shard's advisory lock, in id order, so replicas share the work without ever
+publishing two rows of one key concurrently. Delivery is at least once; consumers de-duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from b4g.core.events.envelope import CloudEvent, encode_event
+from b4g.core.events.topics import topic_name
+from b4g.core.infra.db import Conn
+from b4g.core.infra.telemetry import current_trace_headers, extract_context, inject_headers
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "b4g_outbox"
+_LOCK_NAMESPACE = 0x6234_6F62  # "b4ob": advisory-lock namespace of outbox shards
+
+
+def shard_of(key: str, shards: int) -> int:
+    return zlib.crc32(key.encode()) % shards
+
+
+async def enqueue(conn: Conn, *, topic: str, key: str, event: CloudEvent, shards: int = 16) -> None:
+    """Write `event` to the outbox. Call inside the transaction that makes the state change."""
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, key, shard, value, headers)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        uuid.UUID(event.id),
+        topic,
+        key,
+        shard_of(key, shards),
+        encode_event(event),
+        current_trace_headers(),
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+
+
+@dataclass(frozen=True, slots=True)
+class RelayConfig:
+    bootstrap_servers: str
+    topic_prefix: str = ""
+    shards: int = 16
+    batch_size: int = 500
+    poll_interval: float = 0.5
+    max_backoff: float = 5.0
+
+
+ProducerFactory = Callable[[], AIOKafkaProducer]
+
+
+class OutboxRelay:
+    """Publishes outbox rows to Kafka; run one per replica, as many replicas as you like."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        config: RelayConfig,
+        producer_factory: ProducerFactory,
+        tracer: trace.Tracer,
+    ) -> None:
+        self._pool = pool
+        self._config = config
+        self._producer_factory = producer_factory
+        self._tracer = tracer
+        self._producer: AIOKafkaProducer | None = None
+        self._wakeup = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self.published = 0
+
+    async def run(self) -> None:
+        """Publish until `stop()`; backs off while the broker or database is unavailable."""
+        unlisten = await self._listen()
+        backoff = 0.1
+        try:
+            while not self._stopping.is_set():
+                try:
+                    sent = await self.publish_pending()
+                    backoff = 0.1
+                except (KafkaError, OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                    log.warning(
+                        "outbox relay: publishing failed, retrying",
+                        extra={"error": str(exc), "backoff_s": backoff},
+                    )
+                    await self._drop_producer()
+                    await self._sleep(backoff)
+                    backoff = min(backoff * 2, self._config.max_backoff)
+                    continue
+                if sent == 0:
+                    await self._sleep(self._config.poll_interval)
+        finally:
+            await unlisten()
+            await self._drop_producer()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+
+    async def publish_pending(self) -> int:
+        """One pass over every shard whose lock this relay can take; returns rows published."""
+        total = 0
+        for shard in range(self._config.shards):
+            total += await self._publish_shard(shard)
+        self.published += total
+        return total
+
+    async def _publish_shard(self, shard: int) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            locked = await conn.fetchval(
+                "SELECT pg_try_advisory_xact_lock($1, $2)", _LOCK_NAMESPACE, shard
+            )
+            if not locked:
+                return 0  # another relay owns this shard right now
+            rows = await conn.fetch(
+                "SELECT id, topic, key, value, headers FROM outbox"
+                " WHERE shard = $1 AND published_at IS NULL ORDER BY id LIMIT $2",
+                shard,
+                self._config.batch_size,
+            )
+            if not rows:
+                return 0
+            await self._send(rows)
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
+                [row["id"] for row in rows],
+            )
+            return len(rows)
+
+    async def _send(self, rows: Sequence[asyncpg.Record]) -> None:
+        producer = await self._ensure_producer()
+        futures = []
+        for row in rows:
+            parent = extract_context(row["headers"])
+            with self._tracer.start_as_current_span(
+                f"publish {row['topic']}",
+                context=parent,
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": row["topic"],
+                },
+            ):
+                carrier: dict[str, str] = {}
+                inject_headers(carrier)
+                futures.append(
+                    await producer.send(
+                        topic_name(row["topic"], self._config.topic_prefix),
+                        key=row["key"].encode(),
+                        value=bytes(row["value"]),
+                        headers=[(k, v.encode()) for k, v in carrier.items()],
+                    )
+                )
+        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = self._producer_factory()
+            try:
+                await asyncio.wait_for(producer.start(), timeout=10)
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _drop_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            try:
+                await asyncio.wait_for(producer.stop(), timeout=5)
+            except (KafkaError, OSError, TimeoutError):
+                pass
+
+    async def _listen(self) -> Callable[[], Awaitable[None]]:
+        """LISTEN for commits of new rows so latency isn't bound to the poll interval.
+
+        Returns the function that stops listening; polling alone still works when it fails.
+        """
+        try:
+            conn = await self._pool.acquire()
+        except (OSError, asyncpg.PostgresError):
+            return _nothing
+
+        def wake(*_: object) -> None:
+            self._wakeup.set()
+
+        await conn.add_listener(NOTIFY_CHANNEL, wake)
+
+        async def unlisten() -> None:
+            try:
+                await conn.remove_listener(NOTIFY_CHANNEL, wake)
+            finally:
+                await self._pool.release(conn)
+
+        return unlisten
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+        self._wakeup.clear()
+
+
+async def _nothing() -> None:
+    return None
