@@ -12,13 +12,13 @@ import msgspec
 class CloudEvent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """A CloudEvents 1.0 event; `data` is the JSON payload of the event type."""
 
-    specversion: str = "1.0"
+    specversion: str  # required on the wire, so no default (defaults are omitted)
     id: str
     source: str
     type: str
     subject: str | None = None
     time: str | None = None
-    datacontenttype: str = "application/json"
+    datacontenttype: str | None = None
     dataschema: str | None = None
     data: Any = None
 
@@ -33,11 +33,13 @@ def new_event(
     """A new event with a random id; `data` may be a msgspec struct or plain JSON value."""
     moment = now or datetime.now(UTC)
     return CloudEvent(
+        specversion="1.0",
         id=str(uuid.uuid4()),
         source=source,
         type=type,
         subject=subject,
         time=moment.isoformat().replace("+00:00", "Z"),
+        datacontenttype="application/json",
         data=msgspec.to_builtins(data),
     )
 

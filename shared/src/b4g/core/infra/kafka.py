@@ -17,12 +17,14 @@ log = logging.getLogger(__name__)
 
 def new_producer(bootstrap: str) -> AIOKafkaProducer:
     # acks=all for durability; aiokafka keeps one in-flight batch per partition, so order holds.
+    # A short request timeout surfaces outages to the relay, which then rebuilds the producer
+    # (and the topics: Tansu forgets them on restart and would accept sends to stale partitions).
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         acks="all",
         enable_idempotence=False,
         linger_ms=2,
-        request_timeout_ms=10_000,
+        request_timeout_ms=5_000,
         retry_backoff_ms=200,
     )
 

@@ -23,6 +23,7 @@ from opentelemetry.trace import SpanKind
 from b4g.core.events.envelope import CloudEvent, encode_event
 from b4g.core.events.topics import topic_name
 from b4g.core.infra.db import Conn
+from b4g.core.infra.kafka import ensure_topics
 from b4g.core.infra.telemetry import current_trace_headers, extract_context, inject_headers
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ class OutboxRelay:
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
+            # A broker that lost its state (Tansu keeps it in memory) needs the topics again.
+            await ensure_topics(self._config.bootstrap_servers, prefix=self._config.topic_prefix)
             producer = self._producer_factory()
             try:
                 await asyncio.wait_for(producer.start(), timeout=10)

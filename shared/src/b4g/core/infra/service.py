@@ -244,4 +244,5 @@ async def _stop(runtime: Runtime) -> None:
         await asyncio.gather(*pending, return_exceptions=True)
     if runtime.pool is not None:
         await runtime.pool.close()
+    log.info("stopped: requests finished, consumer offsets committed")
     runtime.telemetry.shutdown()

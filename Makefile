@@ -1,0 +1,56 @@
+# Badges4Good trust services. `make run` starts everything; `make test` checks everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOOLS := .b4g/tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+PY := .venv/bin/python
+SOURCES := shared/src services/issuer/src services/verifier/src services/registry/src tools/cli/src
+
+.PHONY: help sync run test lint typecheck contracts unit integration e2e bench clean
+
+help:
+	@echo "make run    - start PostgreSQL, the broker and the three services (Ctrl-C stops all)"
+	@echo "make test   - lint, type-check, import contracts and the whole test suite"
+	@echo "make bench  - benchmarks of the hot paths"
+
+# uv is installed with pip into a private tools folder when the machine has none.
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv
+
+.venv/.synced: uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml tools/cli/pyproject.toml | $(UV)
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+sync: .venv/.synced
+
+run: sync
+	$(PY) -m b4g.core.infra.devrun
+
+lint: sync
+	.venv/bin/ruff check .
+
+typecheck: sync
+	.venv/bin/mypy $(SOURCES)
+
+contracts: sync
+	.venv/bin/lint-imports
+
+unit: sync
+	.venv/bin/pytest tests/unit
+
+integration: sync
+	.venv/bin/pytest tests/integration
+
+e2e: sync
+	.venv/bin/pytest tests/e2e
+
+test: lint typecheck contracts
+	.venv/bin/pytest
+
+bench: sync
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv .b4g/test-pg .pytest_cache .mypy_cache .ruff_cache
