@@ -112,24 +112,22 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def publish_pending(self) -> int:
-        """One pass over every shard whose lock this relay can take; returns rows published."""
-        total = 0
-        for shard in range(self._config.shards):
-            total += await self._publish_shard(shard)
-        self.published += total
-        return total
-
-    async def _publish_shard(self, shard: int) -> int:
+        """One pass: lock every shard no other relay holds, publish their oldest rows in id
+        order, mark them published; all in one transaction. Returns rows published."""
         async with self._pool.acquire() as conn, conn.transaction():
-            locked = await conn.fetchval(
-                "SELECT pg_try_advisory_xact_lock($1, $2)", _LOCK_NAMESPACE, shard
+            shards = await conn.fetchval(
+                "SELECT coalesce(array_agg(s), '{}') FROM generate_series(0, $2 - 1) AS s"
+                " WHERE pg_try_advisory_xact_lock($1, s)",
+                _LOCK_NAMESPACE,
+                self._config.shards,
             )
-            if not locked:
-                return 0  # another relay owns this shard right now
+            if not shards:
+                return 0  # other relays own every shard right now
             rows = await conn.fetch(
                 "SELECT id, topic, key, value, headers FROM outbox"
-                " WHERE shard = $1 AND published_at IS NULL ORDER BY id LIMIT $2",
-                shard,
+                " WHERE shard = ANY($1::smallint[]) AND published_at IS NULL"
+                " ORDER BY id LIMIT $2",
+                shards,
                 self._config.batch_size,
             )
             if not rows:
@@ -139,7 +137,8 @@ class OutboxRelay:
                 "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
                 [row["id"] for row in rows],
             )
-            return len(rows)
+        self.published += len(rows)
+        return len(rows)
 
     async def _send(self, rows: Sequence[asyncpg.Record]) -> None:
         producer = await self._ensure_producer()
