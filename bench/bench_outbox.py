@@ -13,16 +13,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from aiokafka import AIOKafkaConsumer  # noqa: E402
-from stack import BenchStack  # noqa: E402
+from aiokafka import AIOKafkaConsumer
+from stack import BenchStack
 
-from b4g.core.events.envelope import decode_event, encode_event, new_event  # noqa: E402
-from b4g.core.events.topics import ISSUER_CREDENTIALS, topic_name  # noqa: E402
-from b4g.core.infra.db import create_pool, drop_database  # noqa: E402
-from b4g.core.infra.kafka import ensure_topics, new_producer  # noqa: E402
-from b4g.core.infra.migrate import migrate  # noqa: E402
-from b4g.core.infra.outbox import OutboxRelay, RelayConfig, enqueue  # noqa: E402
-from b4g.core.infra.telemetry import setup_telemetry  # noqa: E402
+from b4g.core.events.envelope import decode_event, encode_event, new_event
+from b4g.core.events.topics import ISSUER_CREDENTIALS, topic_name
+from b4g.core.infra.db import create_pool, drop_database
+from b4g.core.infra.kafka import ensure_topics, new_producer
+from b4g.core.infra.migrate import migrate
+from b4g.core.infra.outbox import OutboxRelay, RelayConfig, enqueue
+from b4g.core.infra.telemetry import setup_telemetry
 
 EVENTS = 4000
 
@@ -32,9 +32,14 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def consume(bootstrap: str, topic: str, count: int, latencies: list[float]) -> float:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                fetch_max_wait_ms=20)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=20,
+    )
     await consumer.start()
     try:
         while len(latencies) < count:
@@ -49,12 +54,16 @@ async def consume(bootstrap: str, topic: str, count: int, latencies: list[float]
 async def outbox_run(pool, bootstrap: str, writers: int) -> tuple[float, list[float]]:
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     await ensure_topics(bootstrap, prefix=prefix)
-    relay = OutboxRelay(pool, RelayConfig(bootstrap_servers=bootstrap, topic_prefix=prefix,
-                                          poll_interval=0.05),
-                        lambda: new_producer(bootstrap), setup_telemetry("bench").tracer("b"))
+    relay = OutboxRelay(
+        pool,
+        RelayConfig(bootstrap_servers=bootstrap, topic_prefix=prefix, poll_interval=0.05),
+        lambda: new_producer(bootstrap),
+        setup_telemetry("bench").tracer("b"),
+    )
     latencies: list[float] = []
-    consumer = asyncio.create_task(consume(bootstrap, topic_name(ISSUER_CREDENTIALS, prefix),
-                                           EVENTS, latencies))
+    consumer = asyncio.create_task(
+        consume(bootstrap, topic_name(ISSUER_CREDENTIALS, prefix), EVENTS, latencies)
+    )
     relay_task = asyncio.create_task(relay.run())
     await asyncio.sleep(1.0)  # consumer assigned, relay listening
 
@@ -80,8 +89,9 @@ async def direct_run(bootstrap: str) -> float:
     started = time.time()
     for i in range(EVENTS):
         event = new_event(source="urn:bench", type="bench", data={"t": time.time()})
-        await producer.send_and_wait(topic_name(ISSUER_CREDENTIALS, prefix), encode_event(event),
-                                     key=f"k{i % 16}".encode())
+        await producer.send_and_wait(
+            topic_name(ISSUER_CREDENTIALS, prefix), encode_event(event), key=f"k{i % 16}".encode()
+        )
     elapsed = time.time() - started
     await producer.stop()
     return EVENTS / elapsed
@@ -99,8 +109,10 @@ async def main() -> None:
         print(f"{'baseline: direct send_and_wait, 1 sender':<44}{direct:>10.0f}{'-':>9}{'-':>9}")
         for writers in (1, 8):
             rate, lat = await outbox_run(pool, bootstrap, writers)
-            print(f"{f'outbox relay, {writers} writer(s)':<44}{rate:>10.0f}"
-                  f"{pct(lat, 50) * 1000:>9.1f}{pct(lat, 99) * 1000:>9.1f}")
+            print(
+                f"{f'outbox relay, {writers} writer(s)':<44}{rate:>10.0f}"
+                f"{pct(lat, 50) * 1000:>9.1f}{pct(lat, 99) * 1000:>9.1f}"
+            )
         await pool.close()
     finally:
         await drop_database(url)

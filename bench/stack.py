@@ -1,5 +1,7 @@
-"""PostgreSQL and broker for benchmarks: `B4G_BENCH_DATABASE_URL` / `B4G_BENCH_KAFKA_BOOTSTRAP_SERVERS`
-when set, else the embedded server and a private Tansu broker (as the tests do)."""
+"""PostgreSQL and broker for benchmarks.
+
+`B4G_BENCH_DATABASE_URL` / `B4G_BENCH_KAFKA_BOOTSTRAP_SERVERS` when set, else the embedded
+server and a private Tansu broker (as the tests do)."""
 
 from __future__ import annotations
 
