@@ -70,6 +70,7 @@ async def services(stack, prefix) -> Iterator[dict[str, str]]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        Path(proc.log_path).unlink(missing_ok=True)  # type: ignore[attr-defined]
     for url in urls:
         await stack.drop(url)
 

@@ -22,7 +22,15 @@ from b4g.core.infra.db import ensure_database, with_database
 from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, port_open, spawn, stop_process
 from b4g.core.infra.kafka import ensure_topics, wait_for_broker
 
-SERVICES = (("issuer", 8001), ("verifier", 8002), ("registry", 8003))
+DEFAULT_PORTS = (("issuer", 8001), ("verifier", 8002), ("registry", 8003))
+
+
+def service_ports() -> list[tuple[str, int]]:
+    """Default ports, each overridable with `B4G_<SERVICE>_PORT`."""
+    return [
+        (name, int(os.environ.get(f"B4G_{name.upper()}_PORT", port)))
+        for name, port in DEFAULT_PORTS
+    ]
 
 
 def _say(message: str) -> None:
@@ -59,6 +67,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
+    services = service_ports()
+    ports = dict(services)
     postgres: EmbeddedPostgres | None = None
     broker: TansuBroker | None = None
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -79,10 +89,10 @@ def main() -> int:
             bootstrap = broker.start()
             _say(f"Tansu Kafka-protocol broker on {bootstrap} (in memory)")
 
-        urls = {name: with_database(database_url, f"b4g_{name}") for name, _ in SERVICES}
+        urls = {name: with_database(database_url, f"b4g_{name}") for name, _ in services}
         asyncio.run(_prepare(list(urls.values()), bootstrap))
 
-        for name, port in SERVICES:
+        for name, port in services:
             if port_open("127.0.0.1", port):
                 raise RuntimeError(f"port {port} for {name} is taken")
             env = {
@@ -93,15 +103,15 @@ def main() -> int:
                 "B4G_PUBLIC_BASE_URL": os.environ.get(
                     f"B4G_{name.upper()}_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}"
                 ),
-                "B4G_VERIFIER_BASE_URL": "http://127.0.0.1:8002",
-                "B4G_REGISTRY_BASE_URL": "http://127.0.0.1:8003",
+                "B4G_VERIFIER_BASE_URL": f"http://127.0.0.1:{ports['verifier']}",
+                "B4G_REGISTRY_BASE_URL": f"http://127.0.0.1:{ports['registry']}",
             }
             log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
             proc = spawn([sys.executable, "-m", f"b4g.{name}"], env=env, log=log)
             children.append((name, proc))
-        for (name, port), (_, proc) in zip(SERVICES, children, strict=True):
+        for (name, port), (_, proc) in zip(services, children, strict=True):
             _wait_healthy(name, port, proc)
-        for name, port in SERVICES:
+        for name, port in services:
             _say(f"{name:<9} http://127.0.0.1:{port}   (API docs: http://127.0.0.1:{port}/schema)")
         _say(f"logs in {logs}; press Ctrl-C to stop")
         while not stopping:

@@ -1,0 +1,84 @@
+"""`make run` as a user runs it: embedded PostgreSQL, Tansu, three services; Ctrl-C stops all,
+and a second run finds its data again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from b4g.core.infra.devstack import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def start_runner(state: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[str], list[str]]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
+    }
+    env |= {"B4G_STATE_DIR": str(state), "B4G_LOG_LEVEL": "WARNING"}
+    env |= {f"B4G_{name.upper()}_PORT": str(port) for name, port in ports.items()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "b4g.core.infra.devrun"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "press Ctrl-C to stop" in line:
+            return proc, lines
+    proc.kill()
+    raise AssertionError("runner did not come up:\n" + "".join(lines))
+
+
+def descendants_using(state: Path) -> list[psutil.Process]:
+    found = []
+    for p in psutil.process_iter(["cmdline", "environ"]):
+        try:
+            cmd = " ".join(p.info["cmdline"] or [])
+            env = p.info["environ"] or {}
+        except (psutil.Error, TypeError):
+            continue
+        if str(state) in cmd or env.get("B4G_STATE_DIR") == str(state):
+            found.append(p)
+    return found
+
+
+def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
+    state = tmp_path / "state"
+    ports = {"issuer": free_port(), "verifier": free_port(), "registry": free_port()}
+    os.environ["B4G_BROKER_PORT"] = str(free_port())
+    try:
+        for attempt in range(2):  # the second run reuses the embedded database's data
+            proc, lines = start_runner(state, ports)
+            output = "".join(lines)
+            assert "embedded PostgreSQL running" in output
+            assert "Tansu Kafka-protocol broker" in output
+            for name, port in ports.items():
+                assert f"http://127.0.0.1:{port}" in output
+                ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10)
+                assert ready.status_code == 200, (name, ready.text)
+            proc.send_signal(signal.SIGINT)
+            rest, _ = proc.communicate(timeout=60)
+            assert proc.returncode == 0, output + rest
+            assert "stopped" in rest
+            time.sleep(0.5)
+            assert descendants_using(state) == [], f"orphans after run {attempt + 1}"
+            assert (state / "pgdata" / "PG_VERSION").exists()
+    finally:
+        os.environ.pop("B4G_BROKER_PORT", None)
