@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import asyncpg
 import swagger_ui_bundle
 from litestar import Litestar, MediaType, Response, get
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
@@ -48,6 +49,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     consumers: list[InboxConsumer] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    background: list[asyncio.Task[None]] = field(default_factory=list)
     _broker_ok: tuple[float, bool] = (0.0, False)
 
     def require_pool(self) -> asyncpg.Pool:
@@ -65,6 +67,8 @@ class Runtime:
 
 
 ConsumerFactory = Callable[[Runtime], Sequence[InboxConsumer]]
+# Long-running loops of a service (schedulers, sweepers); cancelled at shutdown.
+TaskFactory = Callable[[Runtime], Sequence[Coroutine[Any, Any, None]]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class ServiceSpec:
     route_handlers: Sequence[ControllerRouterHandler]
     migrations: Sequence[Migration] = ()
     consumers: ConsumerFactory | None = None
+    background: TaskFactory | None = None
+    dependencies: dict[str, Provide] = field(default_factory=dict)
     extra_state: dict[str, Any] = field(default_factory=dict)
 
 
@@ -160,6 +166,7 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
             *spec.route_handlers,
         ],
         lifespan=[lifespan],
+        dependencies=spec.dependencies,
         state=State({"runtime": runtime, **spec.extra_state}),
         openapi_config=openapi,
         exception_handlers=dict(EXCEPTION_HANDLERS),
@@ -202,6 +209,9 @@ async def _start(spec: ServiceSpec, runtime: Runtime) -> None:
         runtime.consumers = list(spec.consumers(runtime))
         for consumer in runtime.consumers:
             runtime.tasks.append(asyncio.create_task(_run_forever(consumer), name="consumer"))
+    if spec.background is not None:
+        for loop in spec.background(runtime):
+            runtime.background.append(asyncio.create_task(loop))
 
 
 async def _ensure_topics_forever(settings: BaseSettings) -> None:
@@ -232,6 +242,9 @@ async def _run_forever(consumer: InboxConsumer) -> None:
 
 
 async def _stop(runtime: Runtime) -> None:
+    for task in runtime.background:
+        task.cancel()
+    await asyncio.gather(*runtime.background, return_exceptions=True)
     for consumer in runtime.consumers:
         consumer.stop()
     if runtime.relay is not None:
