@@ -1,0 +1,41 @@
+"""A service app in-process against the real test database and broker (lifespan included:
+migrations, pool, outbox relay and consumers run as in production)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from b4g.core.infra.service import ServiceSpec, create_app
+from b4g.core.infra.settings import BaseSettings, load_settings
+from b4g.core.infra.telemetry import setup_telemetry
+from tests.support.stack import RealStack
+
+
+@contextlib.asynccontextmanager
+async def service_client(
+    spec: ServiceSpec,
+    settings_cls: type[BaseSettings],
+    stack: RealStack,
+    prefix: str,
+    **overrides: Any,
+) -> AsyncIterator[AsyncTestClient[Any]]:
+    url = await stack.new_database(spec.name)
+    settings = load_settings(
+        settings_cls,
+        {},
+        database_url=url,
+        kafka_bootstrap_servers=stack.bootstrap,
+        kafka_topic_prefix=prefix,
+        relay_poll_interval=0.05,
+        **overrides,
+    )
+    app = create_app(spec, settings, setup_telemetry(spec.name))
+    try:
+        async with AsyncTestClient(app, base_url="http://testserver.local") as client:
+            yield client
+    finally:
+        await stack.drop(url)
