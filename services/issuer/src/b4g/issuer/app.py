@@ -1,15 +1,116 @@
-"""Composition root of the issuer service: what it serves and which events it consumes."""
+"""Composition root of the issuer service: what it serves and what it is built from."""
 
 from __future__ import annotations
 
-from b4g.core.infra.service import ServiceSpec
+import base64
+import binascii
+import logging
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from b4g.core.infra.migrate import Migration, load_migrations
+from b4g.core.infra.service import Runtime, ServiceSpec
+from b4g.core.infra.settings import SettingsError
+from b4g.issuer.api.auth import provide_principal
+from b4g.issuer.api.routes import ROUTES
+from b4g.issuer.domain.sealing import (
+    KEY_BYTES,
+    KeyProvider,
+    LocalKeyProvider,
+    insecure_dev_master_key,
+)
+from b4g.issuer.settings import IssuerSettings
+from b4g.issuer.usecases.context import IssuerContext
+
+log = logging.getLogger(__name__)
+
+
+def issuer_migrations() -> list[Migration]:
+    return load_migrations("b4g.issuer", "b4g.issuer.store.migrations")
+
+
+def key_provider(settings: IssuerSettings) -> KeyProvider:
+    """The master-key provider; refuses to run without a configured master key."""
+    raw = settings.master_key.strip()
+    if not raw and settings.master_key_file:
+        try:
+            raw = Path(settings.master_key_file).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"B4G_MASTER_KEY_FILE cannot be read: {exc}") from exc
+    if raw:
+        try:
+            key = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise SettingsError("B4G_MASTER_KEY must be base64") from exc
+        if len(key) != KEY_BYTES:
+            raise SettingsError(f"B4G_MASTER_KEY must decode to {KEY_BYTES} bytes")
+        return LocalKeyProvider(key)
+    if settings.dev_insecure_master_key:
+        log.warning(
+            "INSECURE: issuer signing keys are sealed with a publicly known development master "
+            "key (B4G_DEV_INSECURE_MASTER_KEY=true). Never use this outside local development; "
+            "set B4G_MASTER_KEY (base64 of 32 random bytes) or B4G_MASTER_KEY_FILE instead."
+        )
+        return LocalKeyProvider(insecure_dev_master_key())
+    raise SettingsError("no master key configured (B4G_MASTER_KEY or B4G_MASTER_KEY_FILE)")
+
+
+def build_context(runtime: Runtime) -> IssuerContext:
+    settings = runtime.settings
+    if not isinstance(settings, IssuerSettings):
+        raise SettingsError("the issuer needs IssuerSettings")
+    return IssuerContext(
+        pool=runtime.require_pool(),
+        keys=key_provider(settings),
+        base_url=settings.issuer_base_url(),
+        verifier_base_url=settings.verifier_base_url.rstrip("/"),
+        status_list_capacity=settings.status_list_capacity,
+        status_list_probes=settings.status_list_probes,
+        outbox_shards=settings.outbox_shards,
+    )
+
+
+class ContextCell:
+    """Holds the IssuerContext once the lifespan has opened the pool."""
+
+    def __init__(self) -> None:
+        self.context: IssuerContext | None = None
+
+
+def provide_context(state: State) -> IssuerContext:
+    context: IssuerContext | None = state.issuer.context
+    if context is None:
+        raise RuntimeError("issuer context used before start-up")
+    return context
 
 
 def service_spec() -> ServiceSpec:
+    cell = ContextCell()
+
+    def open_context(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
+        # Runs in the lifespan after the pool opened: a missing master key stops start-up here.
+        cell.context = build_context(runtime)
+        return ()
+
     return ServiceSpec(
         name="issuer",
         title="Badges4Good issuer",
-        description="Badge platforms issue, revoke and bake Open Badges 3.0 credentials.",
+        description=(
+            "Badge platforms issue, revoke and publish Open Badges 3.0 credentials. "
+            "Authenticate with `Authorization: Bearer <API key>` (created with "
+            "`b4g-issuer create-key`); DID documents and JWKS are public."
+        ),
         version="0.1.0",
-        route_handlers=[],
+        route_handlers=ROUTES,
+        migrations=issuer_migrations(),
+        background=open_context,
+        dependencies={
+            "ctx": Provide(provide_context, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+        },
+        extra_state={"issuer": cell},
     )

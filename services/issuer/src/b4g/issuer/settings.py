@@ -4,7 +4,37 @@ from __future__ import annotations
 
 from b4g.core.infra.settings import BaseSettings
 
+# Bitstring Status List v1.0 minimum: 131,072 entries (16 KB) give herd privacy.
+STATUS_LIST_LENGTH = 131_072
+
 
 class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     service_name: str = "issuer"
     port: int = 8001
+    # Envelope encryption of issuer signing keys: base64 of 32 bytes, or a file holding it.
+    master_key: str = ""
+    master_key_file: str = ""
+    # Development only: derive a fixed master key instead of refusing to start (loud warning).
+    dev_insecure_master_key: bool = False
+    # Where the verifier serves status lists: credentials point at `<this>/status/<list-id>`.
+    verifier_base_url: str = "http://127.0.0.1:8002"
+    # How many indexes of each list are handed out before a new list is opened. The encoded
+    # list always has STATUS_LIST_LENGTH entries; a smaller capacity only exists for tests.
+    status_list_capacity: int = STATUS_LIST_LENGTH
+    # Random probes before falling back to a scan of the free indexes of a list.
+    status_list_probes: int = 8
+
+    def __post_init__(self) -> None:
+        # Checked when settings load, so a misconfigured process stops before it starts anything.
+        if not (self.master_key or self.master_key_file or self.dev_insecure_master_key):
+            raise ValueError(
+                "no master key: set B4G_MASTER_KEY (base64 of 32 random bytes, e.g. "
+                "`head -c32 /dev/urandom | base64`) or B4G_MASTER_KEY_FILE; for local "
+                "development only, B4G_DEV_INSECURE_MASTER_KEY=true"
+            )
+        if self.status_list_capacity < 1 or self.status_list_capacity > STATUS_LIST_LENGTH:
+            raise ValueError(f"status_list_capacity must be within 1..{STATUS_LIST_LENGTH}")
+
+    def issuer_base_url(self) -> str:
+        """The public base URL of this service (did:web identifiers are derived from it)."""
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")

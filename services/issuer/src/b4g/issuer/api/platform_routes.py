@@ -1,0 +1,99 @@
+"""The calling platform's own API keys: create (rotate), list, revoke."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, JSONBody
+
+from b4g.issuer.domain.access import ALL_SCOPES, SCOPE_MANAGE, UnknownScopeError
+from b4g.issuer.store.platforms import ApiKeyRow
+from b4g.issuer.usecases import platforms
+from b4g.issuer.usecases.errors import InvalidRequest
+
+from .auth import require
+from .deps import Caller, Ctx
+
+
+class NewApiKeyRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    name: str = ""
+    scopes: list[str] | None = None  # every scope when omitted
+
+
+class ApiKeyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    key_id: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class NewApiKeyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    key_id: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    token: str
+
+
+def _view(row: ApiKeyRow) -> ApiKeyView:
+    return ApiKeyView(
+        key_id=row.key_id,
+        name=row.name,
+        scopes=list(row.scopes),
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class PlatformKeysController(Controller):
+    path = "/platform/api-keys"
+    tags = ["platform"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @post(
+        "/",
+        summary="Create an API key (rotation: create a new key, then revoke the old one)",
+        description=(
+            "The token is returned once and never again; store it in your secrets manager. "
+            f"Scopes: {', '.join(ALL_SCOPES)} (all when omitted). Needs the `manage` scope."
+        ),
+        request_body_examples=[
+            Example(summary="An issuing-only key", value={"name": "lms", "scopes": ["issue"]})
+        ],
+    )
+    async def create_key(
+        self, ctx: Ctx, principal: Caller, data: JSONBody[NewApiKeyRequest]
+    ) -> NewApiKeyView:
+        require(principal, SCOPE_MANAGE)
+        try:
+            key = await platforms.create_api_key(
+                ctx.pool, principal.platform_id, name=data.name, scopes=data.scopes
+            )
+        except UnknownScopeError as exc:
+            raise InvalidRequest(str(exc)) from exc
+        return NewApiKeyView(
+            key_id=key.key_id,
+            name=key.name,
+            scopes=list(key.scopes),
+            created_at=key.created_at,
+            token=key.token,
+        )
+
+    @get("/", summary="List the platform's API keys (never their secrets)")
+    async def list_keys(self, ctx: Ctx, principal: Caller) -> list[ApiKeyView]:
+        require(principal, SCOPE_MANAGE)
+        rows = await platforms.list_api_keys(ctx.pool, principal.platform_id)
+        return [_view(row) for row in rows]
+
+    @delete(
+        "/{key_id:str}",
+        summary="Revoke an API key",
+        description="Requests with a revoked key are refused with 401 from then on.",
+        status_code=200,
+    )
+    async def revoke_key(self, ctx: Ctx, principal: Caller, key_id: FromPath[str]) -> ApiKeyView:
+        require(principal, SCOPE_MANAGE)
+        return _view(await platforms.revoke_api_key(ctx.pool, principal.platform_id, key_id))

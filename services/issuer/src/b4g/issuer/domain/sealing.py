@@ -1,0 +1,94 @@
+"""Envelope encryption of issuer signing keys.
+
+Each secret is encrypted under its own random data key (XSalsa20-Poly1305, NaCl SecretBox); the
+data key is sealed by a `KeyProvider`. The local provider seals with a master key from settings;
+a KMS-backed provider can replace it without touching the stored ciphertexts of other keys,
+because every row records which provider key sealed its data key (`key_ref`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol
+
+import nacl.exceptions
+import nacl.secret
+import nacl.utils
+
+from b4g.core.errors import B4GError
+
+KEY_BYTES = nacl.secret.SecretBox.KEY_SIZE  # 32
+
+
+class SealingError(B4GError):
+    code = "key_unsealing_failed"
+
+
+class KeyProvider(Protocol):
+    """Seals and unseals data keys; what a KMS client implements."""
+
+    @property
+    def key_ref(self) -> str: ...
+
+    def seal_data_key(self, data_key: bytes) -> bytes: ...
+
+    def unseal_data_key(self, sealed: bytes, key_ref: str) -> bytes: ...
+
+
+class LocalKeyProvider:
+    """Seals data keys with a 32-byte master key held in process memory."""
+
+    def __init__(self, master_key: bytes) -> None:
+        if len(master_key) != KEY_BYTES:
+            raise ValueError(f"the master key must be {KEY_BYTES} bytes, got {len(master_key)}")
+        self._box = nacl.secret.SecretBox(master_key)
+        # Names the master key without revealing it, so rows sealed by another key are refused.
+        self._ref = "local:" + hashlib.sha256(b"b4g-master-key-ref" + master_key).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"LocalKeyProvider(key_ref={self._ref!r})"
+
+    @property
+    def key_ref(self) -> str:
+        return self._ref
+
+    def seal_data_key(self, data_key: bytes) -> bytes:
+        return bytes(self._box.encrypt(data_key))
+
+    def unseal_data_key(self, sealed: bytes, key_ref: str) -> bytes:
+        if key_ref != self._ref:
+            raise SealingError(f"data key sealed by {key_ref}, this provider is {self._ref}")
+        try:
+            return bytes(self._box.decrypt(sealed))
+        except nacl.exceptions.CryptoError as exc:
+            raise SealingError("sealed data key does not open") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SealedSecret:
+    ciphertext: bytes
+    sealed_data_key: bytes
+    key_ref: str
+
+    def __repr__(self) -> str:
+        return f"SealedSecret(key_ref={self.key_ref!r}, ciphertext=<{len(self.ciphertext)} bytes>)"
+
+
+def seal(provider: KeyProvider, secret: bytes) -> SealedSecret:
+    data_key = nacl.utils.random(KEY_BYTES)
+    ciphertext = bytes(nacl.secret.SecretBox(data_key).encrypt(secret))
+    return SealedSecret(ciphertext, provider.seal_data_key(data_key), provider.key_ref)
+
+
+def unseal(provider: KeyProvider, sealed: SealedSecret) -> bytes:
+    data_key = provider.unseal_data_key(sealed.sealed_data_key, sealed.key_ref)
+    try:
+        return bytes(nacl.secret.SecretBox(data_key).decrypt(sealed.ciphertext))
+    except nacl.exceptions.CryptoError as exc:
+        raise SealingError("sealed secret does not open") from exc
+
+
+def insecure_dev_master_key() -> bytes:
+    """A fixed, publicly known key for local development only (the caller warns loudly)."""
+    return hashlib.sha256(b"b4g insecure development master key - never use in production").digest()

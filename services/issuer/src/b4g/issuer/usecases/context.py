@@ -1,0 +1,28 @@
+"""What every use case needs, built once in the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+
+from b4g.issuer.domain.sealing import KeyProvider
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class IssuerContext:
+    pool: asyncpg.Pool
+    keys: KeyProvider
+    base_url: str  # this service's public base URL; did:web identifiers derive from it
+    verifier_base_url: str  # status-list URLs point here
+    status_list_capacity: int
+    status_list_probes: int = 8
+    outbox_shards: int = 16
+    clock: Callable[[], datetime] = utc_now
+    source: str = "urn:b4g:issuer"  # CloudEvents `source`
