@@ -24,6 +24,8 @@ CREATE TABLE issuers (
     did         text NOT NULL UNIQUE,
     did_method  text NOT NULL CHECK (did_method IN ('web', 'key')),
     profile     jsonb NOT NULL,
+    -- Suspension needs a second status entry per credential (see docs): opt-in per issuer.
+    allow_suspension boolean NOT NULL DEFAULT false,
     version     integer NOT NULL DEFAULT 1,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now()
@@ -66,20 +68,22 @@ CREATE TABLE achievement_versions (
     PRIMARY KEY (achievement_id, version)
 );
 
+-- Lists of one issuer and purpose are numbered; the highest number is the one being filled.
+-- A new list is opened by inserting the next number: the unique key lets only one replica win.
 CREATE TABLE status_lists (
     id          uuid PRIMARY KEY,
     issuer_id   uuid NOT NULL REFERENCES issuers (id),
     purpose     text NOT NULL CHECK (purpose IN ('revocation', 'suspension')),
+    seq         integer NOT NULL,
     length      integer NOT NULL,
     capacity    integer NOT NULL,
-    is_full     boolean NOT NULL DEFAULT false,
     bits        bytea NOT NULL,
     version     bigint NOT NULL DEFAULT 1,
     credential  jsonb,
     created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now()
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (issuer_id, purpose, seq)
 );
-CREATE INDEX status_lists_open ON status_lists (issuer_id, purpose) WHERE NOT is_full;
 
 -- One row per handed-out index: the primary key makes allocation safe across replicas.
 CREATE TABLE status_allocations (

@@ -1,0 +1,131 @@
+"""SQL of status lists and the indexes handed out on them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from b4g.core.infra.db import Conn
+
+
+@dataclass(frozen=True, slots=True)
+class OpenList:
+    id: uuid.UUID
+    seq: int
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListState:
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    purpose: str
+    length: int
+    bits: bytes
+    version: int
+    credential: dict[str, Any] | None
+
+
+async def current_list(conn: Conn, issuer_id: uuid.UUID, purpose: str) -> OpenList | None:
+    """The list being filled: the highest-numbered one of the issuer and purpose."""
+    row = await conn.fetchrow(
+        "SELECT id, seq, capacity FROM status_lists WHERE issuer_id = $1 AND purpose = $2"
+        " ORDER BY seq DESC LIMIT 1",
+        issuer_id,
+        purpose,
+    )
+    return OpenList(row["id"], row["seq"], row["capacity"]) if row is not None else None
+
+
+async def insert_list(
+    conn: Conn,
+    *,
+    list_id: uuid.UUID,
+    issuer_id: uuid.UUID,
+    purpose: str,
+    seq: int,
+    length: int,
+    capacity: int,
+    bits: bytes,
+) -> bool:
+    """Opens list number `seq`; False when another transaction opened that number first."""
+    inserted = await conn.fetchval(
+        "INSERT INTO status_lists (id, issuer_id, purpose, seq, length, capacity, bits)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING true",
+        list_id,
+        issuer_id,
+        purpose,
+        seq,
+        length,
+        capacity,
+        bits,
+    )
+    return bool(inserted)
+
+
+async def try_allocate(
+    conn: Conn, list_id: uuid.UUID, index: int, credential_id: uuid.UUID
+) -> bool:
+    """Claims `index`; False when someone holds it (waits for an uncommitted claimant)."""
+    claimed = await conn.fetchval(
+        "INSERT INTO status_allocations (list_id, index, credential_id) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        list_id,
+        index,
+        credential_id,
+    )
+    return bool(claimed)
+
+
+async def random_free_index(conn: Conn, list_id: uuid.UUID, capacity: int) -> int | None:
+    """A uniformly random unclaimed index, by scanning; for lists where probing keeps missing."""
+    index: int | None = await conn.fetchval(
+        "SELECT i FROM generate_series(0, $2 - 1) AS i WHERE NOT EXISTS"
+        " (SELECT 1 FROM status_allocations a WHERE a.list_id = $1 AND a.index = i)"
+        " ORDER BY random() LIMIT 1",
+        list_id,
+        capacity,
+    )
+    return index
+
+
+async def lock_list(conn: Conn, list_id: uuid.UUID) -> ListState:
+    row = await conn.fetchrow("SELECT * FROM status_lists WHERE id = $1 FOR UPDATE", list_id)
+    assert row is not None
+    return ListState(
+        id=row["id"],
+        issuer_id=row["issuer_id"],
+        purpose=row["purpose"],
+        length=row["length"],
+        bits=bytes(row["bits"]),
+        version=row["version"],
+        credential=row["credential"],
+    )
+
+
+async def save_list(
+    conn: Conn, list_id: uuid.UUID, *, bits: bytes, version: int, credential: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "UPDATE status_lists SET bits = $2, version = $3, credential = $4, updated_at = now()"
+        " WHERE id = $1",
+        list_id,
+        bits,
+        version,
+        credential,
+    )
+
+
+async def get_list_credential(conn: Conn, list_id: uuid.UUID) -> dict[str, Any] | None:
+    credential: dict[str, Any] | None = await conn.fetchval(
+        "SELECT credential FROM status_lists WHERE id = $1", list_id
+    )
+    return credential
+
+
+async def allocated_indexes(conn: Conn, list_id: uuid.UUID) -> list[int]:
+    rows = await conn.fetch(
+        "SELECT index FROM status_allocations WHERE list_id = $1 ORDER BY index", list_id
+    )
+    return [row["index"] for row in rows]

@@ -1,0 +1,116 @@
+"""Status-list index allocation against real PostgreSQL: random, unique under concurrency,
+rolled back with its transaction, and a new list when one is full."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from b4g.core.infra.db import create_pool
+from b4g.core.infra.migrate import migrate
+from b4g.issuer.app import issuer_migrations
+from b4g.issuer.domain.sealing import LocalKeyProvider
+from b4g.issuer.store import issuers as issuer_store
+from b4g.issuer.store import platforms as platform_store
+from b4g.issuer.store import status_lists as list_store
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.status_allocation import allocate
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def ctx_and_issuer(database):
+    await migrate(database, issuer_migrations())
+    pool = await create_pool(database, max_size=8)
+    ctx = IssuerContext(
+        pool=pool,
+        keys=LocalKeyProvider(bytes(32)),
+        base_url="http://issuer.test",
+        verifier_base_url="http://verifier.test",
+        status_list_capacity=8,
+        status_list_probes=3,
+    )
+    async with pool.acquire() as conn:
+        platform = await platform_store.insert_platform(conn, uuid.uuid4(), "p")
+        issuer = await issuer_store.insert_issuer(
+            conn,
+            issuer_id=uuid.uuid4(),
+            platform_id=platform.id,
+            did="did:web:issuer.test:issuers:x",
+            did_method="web",
+            profile={"name": "x"},
+            allow_suspension=False,
+        )
+    yield ctx, issuer.id
+    await pool.close()
+
+
+async def _allocate_one(ctx, issuer_id):
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        return await allocate(conn, ctx, issuer_id, "revocation", uuid.uuid4())
+
+
+async def test_concurrent_allocations_are_unique_and_fill_lists_in_turn(ctx_and_issuer):
+    ctx, issuer_id = ctx_and_issuer
+    results = await asyncio.gather(*(_allocate_one(ctx, issuer_id) for _ in range(20)))
+    claims = {(a.list_id, a.index) for a in results}
+    assert len(claims) == 20
+    assert all(0 <= a.index < 8 for a in results)
+    per_list: dict[uuid.UUID, int] = {}
+    for a in results:
+        per_list[a.list_id] = per_list.get(a.list_id, 0) + 1
+        assert a.url == f"http://verifier.test/status/{a.list_id}"
+    assert sorted(per_list.values()) == [4, 8, 8]
+    # Each list is opened (and so announced) by exactly one transaction.
+    assert sorted(i for a in results for i in a.opened_lists) == sorted(per_list)
+
+
+async def test_a_rolled_back_issuance_releases_its_index(ctx_and_issuer):
+    ctx, issuer_id = ctx_and_issuer
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort):
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            first = await allocate(conn, ctx, issuer_id, "revocation", uuid.uuid4())
+            raise Abort
+    async with ctx.pool.acquire() as conn:
+        assert await list_store.allocated_indexes(conn, first.list_id) == []
+    # The list itself was rolled back too; filling one list takes exactly its capacity.
+    taken = [await _allocate_one(ctx, issuer_id) for _ in range(8)]
+    assert len({a.list_id for a in taken}) == 1
+    assert sorted(a.index for a in taken) == list(range(8))
+
+
+async def test_indexes_are_spread_randomly(database):
+    await migrate(database, issuer_migrations())
+    pool = await create_pool(database, max_size=2)
+    ctx = IssuerContext(
+        pool=pool,
+        keys=LocalKeyProvider(bytes(32)),
+        base_url="http://issuer.test",
+        verifier_base_url="http://verifier.test",
+        status_list_capacity=131_072,
+    )
+    try:
+        async with pool.acquire() as conn:
+            platform = await platform_store.insert_platform(conn, uuid.uuid4(), "p")
+            issuer = await issuer_store.insert_issuer(
+                conn,
+                issuer_id=uuid.uuid4(),
+                platform_id=platform.id,
+                did="did:web:issuer.test:issuers:y",
+                did_method="web",
+                profile={"name": "y"},
+                allow_suspension=False,
+            )
+        indexes = [(await _allocate_one(ctx, issuer.id)).index for _ in range(40)]
+        # Sequential allocation would give 0..39; random ones land all over the list.
+        assert indexes != sorted(indexes)
+        assert max(indexes) > 40_000 and len(set(indexes)) == 40
+    finally:
+        await pool.close()
