@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from .achievement_routes import AchievementsController
 from .platform_routes import PlatformKeysController
 
-ROUTES: list[ControllerRouterHandler] = [PlatformKeysController]
+ROUTES: list[ControllerRouterHandler] = [AchievementsController, PlatformKeysController]

@@ -68,3 +68,7 @@ class RotationUnsupported(Conflict):
 class InvalidRequest(ApiError):
     code = "invalid_request"
     title = "Invalid request"
+
+
+class NotAcceptable(ApiError):
+    status, code, title = 406, "not_acceptable", "Not acceptable"
