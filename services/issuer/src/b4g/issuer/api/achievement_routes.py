@@ -6,8 +6,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post, put
-from litestar.openapi.spec import Example
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from b4g.issuer.domain.access import SCOPE_MANAGE, SCOPE_READ
 from b4g.issuer.domain.achievements import ACHIEVEMENT_TYPES, valid_achievement_type
@@ -17,7 +16,7 @@ from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
 from .deps import Caller, Ctx
-from .models import AchievementIn, AchievementOut, fields_of
+from .models import AchievementIn, AchievementOut, body_with_examples, fields_of
 from .paging import Limit, Offset
 
 ACHIEVEMENT_EXAMPLE = {
@@ -39,6 +38,9 @@ ACHIEVEMENT_EXAMPLE = {
     ],
 }
 
+AchievementBody = Annotated[
+    AchievementIn, body_with_examples("A community badge", ACHIEVEMENT_EXAMPLE)
+]
 Version = Annotated[
     int | None, QueryParameter(ge=1, description="A past version (default: the current one).")
 ]
@@ -71,14 +73,13 @@ class AchievementsController(Controller):
         "/issuers/{issuer_id:uuid}/achievements",
         summary="Create an achievement (OB 3.0 Achievement)",
         description="Needs `manage`. Credentials embed the achievement as it is when issued.",
-        request_body_examples=[Example(summary="A community badge", value=ACHIEVEMENT_EXAMPLE)],
     )
     async def create_achievement(
         self,
         ctx: Ctx,
         principal: Caller,
         issuer_id: FromPath[uuid.UUID],
-        data: JSONBody[AchievementIn],
+        data: AchievementBody,
     ) -> AchievementOut:
         require(principal, SCOPE_MANAGE)
         fields = fields_of(_checked(data))
@@ -117,14 +118,13 @@ class AchievementsController(Controller):
         "/achievements/{achievement_id:uuid}",
         summary="Update an achievement (creates a new version)",
         description="Credentials issued earlier keep embedding the version they were issued with.",
-        request_body_examples=[Example(summary="A new description", value=ACHIEVEMENT_EXAMPLE)],
     )
     async def update_achievement(
         self,
         ctx: Ctx,
         principal: Caller,
         achievement_id: FromPath[uuid.UUID],
-        data: JSONBody[AchievementIn],
+        data: AchievementBody,
     ) -> AchievementOut:
         require(principal, SCOPE_MANAGE)
         fields = fields_of(_checked(data))

@@ -7,6 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar.enums import RequestEncodingType
+from litestar.openapi.spec import Example
+from litestar.params import Body as BodyParam
+from litestar.params import BodyKwarg
 from msgspec import Meta
 
 Text = Annotated[str, Meta(min_length=1, max_length=10_000)]
@@ -239,3 +243,11 @@ class CredentialStatusOut(msgspec.Struct, frozen=True, kw_only=True, rename="cam
     credential_status: list[dict[str, Any]]
     history: list[StatusChangeOut]
     status_list_version: int | None = None
+
+
+def body_with_examples(summary: str, value: Any) -> BodyKwarg:
+    """A JSON request body whose OpenAPI schema carries an example (Swagger UI shows it)."""
+    body: BodyKwarg = BodyParam(
+        media_type=RequestEncodingType.JSON, examples=[Example(summary=summary, value=value)]
+    )
+    return body

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.openapi.spec import Example
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from b4g.issuer.domain.access import ALL_SCOPES, SCOPE_MANAGE, UnknownScopeError
 from b4g.issuer.store.platforms import ApiKeyRow
@@ -16,6 +16,7 @@ from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
 from .deps import Caller, Ctx
+from .models import body_with_examples
 
 
 class NewApiKeyRequest(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -60,12 +61,15 @@ class PlatformKeysController(Controller):
             "The token is returned once and never again; store it in your secrets manager. "
             f"Scopes: {', '.join(ALL_SCOPES)} (all when omitted). Needs the `manage` scope."
         ),
-        request_body_examples=[
-            Example(summary="An issuing-only key", value={"name": "lms", "scopes": ["issue"]})
-        ],
     )
     async def create_key(
-        self, ctx: Ctx, principal: Caller, data: JSONBody[NewApiKeyRequest]
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        data: Annotated[
+            NewApiKeyRequest,
+            body_with_examples("An issuing-only key", {"name": "lms", "scopes": ["issue"]}),
+        ],
     ) -> NewApiKeyView:
         require(principal, SCOPE_MANAGE)
         try:
