@@ -1,0 +1,330 @@
+"""W3C Data Integrity proofs with the EdDSA cryptosuites v1.0 (pure; no I/O).
+
+    hashData  = SHA-256(canonical proof config) ‖ SHA-256(canonical document)
+    signature = Ed25519(secret key, hashData);  proofValue = "z" + base58btc(signature)
+
+`eddsa-rdfc-2022` canonicalises with RDFC-1.0 (an injected `RdfCanonizer`, so this module needs
+no JSON-LD machinery of its own); `eddsa-jcs-2022` with RFC 8785. Verification also accepts the
+legacy `eddsa-2022` cryptosuite name and `Ed25519Signature2020` proofs. Proof sets (several
+proofs) and proof chains (`previousProof`) follow Data Integrity §4.
+
+Signing is synchronous. Verification takes the public key already resolved (`verify_proof`) or
+an async `KeyResolver` (`verify_document`), and returns results rather than raising.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from b4g.core.crypto.keys import Ed25519KeyPair, verify_ed25519
+from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibase_encode
+from b4g.core.errors import B4GError
+from b4g.core.proofs import jcs
+
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+LEGACY_RDFC = "eddsa-2022"
+ED25519_2020 = "Ed25519Signature2020"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+RdfCanonizer = Callable[[Mapping[str, Any]], str]
+
+
+class ProofError(B4GError):
+    code = "PROOF_GENERATION_ERROR"
+
+
+class ProofResult(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of one proof. `code` uses the W3C Data Integrity error names."""
+
+    verified: bool
+    code: str
+    message: str
+    type: str | None = None
+    cryptosuite: str | None = None
+    verification_method: str | None = None
+    proof_purpose: str | None = None
+
+
+class ResolvedKey(msgspec.Struct, frozen=True, kw_only=True):
+    """A verification method's Ed25519 public key, after the resolver checked that it belongs
+    to the expected controller and is listed under the proof's purpose."""
+
+    public_key: bytes
+    controller: str
+
+
+class KeyResolutionFailure(msgspec.Struct, frozen=True, kw_only=True):
+    code: str  # e.g. INVALID_VERIFICATION_METHOD, or could_not_resolve when the fetch failed
+    message: str
+    retryable: bool = False
+
+
+# (verification method id, proof purpose, expected controller) -> key or failure
+KeyResolver = Callable[[str, str, str | None], Awaitable[ResolvedKey | KeyResolutionFailure]]
+
+
+# -- signing -----------------------------------------------------------------------------------
+
+
+def create_proof(
+    document: Mapping[str, Any],
+    *,
+    key: Ed25519KeyPair,
+    verification_method: str,
+    created: str,
+    cryptosuite: str = RDFC,
+    proof_purpose: str = "assertionMethod",
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
+    rdf: RdfCanonizer | None = None,
+) -> dict[str, Any]:
+    """A proof object for `document` (whose existing `proof`, if any, is kept out of the hash
+    except for the proofs named in `previous_proof`)."""
+    options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
+    if proof_id is not None:
+        options["id"] = proof_id
+    options |= {
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
+    unsecured = _unsecured(document, options, _proofs(document))
+    if cryptosuite == JCS and "@context" in document:
+        options["@context"] = document["@context"]  # eddsa-jcs-2022 §3.3.1 step 2
+    hash_data = _hash_data(unsecured, options, cryptosuite, rdf)
+    return {**options, "proofValue": multibase_encode(key.sign(hash_data), "z")}
+
+
+def add_proof(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    """`document` with `proof` added to its proof set (a single proof stays an object)."""
+    existing = _proofs(document)
+    secured = dict(document)
+    secured["proof"] = dict(proof) if not existing else [*existing, dict(proof)]
+    return secured
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+def verify_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: bytes,
+    *,
+    rdf: RdfCanonizer | None = None,
+    expected_purpose: str = "assertionMethod",
+) -> ProofResult:
+    """Check one proof of `document` (which may carry a proof set) against `public_key`."""
+    meta = _meta(proof)
+    problem = _malformed(proof, expected_purpose)
+    if problem is not None:
+        return ProofResult(verified=False, code=problem[0], message=problem[1], **meta)
+    suite = _suite(proof)
+    try:
+        signature = multibase_decode(proof["proofValue"])
+    except MultibaseError as exc:
+        return ProofResult(
+            verified=False, code="MALFORMED_PROOF_ERROR", message=f"proofValue: {exc}", **meta
+        )
+    if not str(proof["proofValue"]).startswith("z") or len(signature) != 64:
+        return ProofResult(
+            verified=False,
+            code="MALFORMED_PROOF_ERROR",
+            message="proofValue must be z-base58btc of a 64-byte signature",
+            **meta,
+        )
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    if suite == JCS and "@context" in options:
+        doc_ctx, proof_ctx = _as_list(document.get("@context")), _as_list(options["@context"])
+        if doc_ctx[: len(proof_ctx)] != proof_ctx:
+            return ProofResult(
+                verified=False,
+                code="PROOF_VERIFICATION_ERROR",
+                message="the proof's @context does not match the document's",
+                **meta,
+            )
+    try:
+        previous = _previous_proofs(document, proof)
+        unsecured = _unsecured(document, options, previous)
+        hash_data = _hash_data(unsecured, options, suite, rdf)
+    except ProofError as exc:
+        return ProofResult(verified=False, code=exc.code, message=str(exc), **meta)
+    except B4GError as exc:  # data loss, unknown context, canonicalisation limits
+        return ProofResult(verified=False, code=exc.code, message=str(exc), **meta)
+    if not verify_ed25519(public_key, hash_data, signature):
+        return ProofResult(
+            verified=False,
+            code="PROOF_VERIFICATION_ERROR",
+            message="the signature does not match the document",
+            **meta,
+        )
+    return ProofResult(verified=True, code="ok", message="signature verified", **meta)
+
+
+async def verify_document(
+    document: Mapping[str, Any],
+    *,
+    resolve_key: KeyResolver,
+    rdf: RdfCanonizer | None = None,
+    expected_controller: str | None = None,
+    expected_purpose: str = "assertionMethod",
+) -> list[ProofResult]:
+    """Verify every proof of `document`; each key resolved through `resolve_key`."""
+    proofs = _proofs(document)
+    if not proofs:
+        return [
+            ProofResult(
+                verified=False, code="PROOF_VERIFICATION_ERROR", message="the document has no proof"
+            )
+        ]
+    results = []
+    for proof in proofs:
+        if not isinstance(proof, Mapping):
+            results.append(
+                ProofResult(
+                    verified=False,
+                    code="MALFORMED_PROOF_ERROR",
+                    message="a proof must be an object",
+                )
+            )
+            continue
+        vm = proof.get("verificationMethod")
+        if not isinstance(vm, str):
+            results.append(
+                ProofResult(
+                    verified=False,
+                    code="MALFORMED_PROOF_ERROR",
+                    message="verificationMethod must be a URL",
+                    **_meta(proof),
+                )
+            )
+            continue
+        resolved = await resolve_key(vm, str(proof.get("proofPurpose")), expected_controller)
+        if isinstance(resolved, KeyResolutionFailure):
+            results.append(
+                ProofResult(
+                    verified=False, code=resolved.code, message=resolved.message, **_meta(proof)
+                )
+            )
+            continue
+        results.append(
+            verify_proof(
+                document, proof, resolved.public_key, rdf=rdf, expected_purpose=expected_purpose
+            )
+        )
+    return results
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _suite(proof: Mapping[str, Any]) -> str:
+    if proof.get("type") == ED25519_2020:
+        return ED25519_2020
+    suite = str(proof.get("cryptosuite"))
+    return RDFC if suite == LEGACY_RDFC else suite
+
+
+def _meta(proof: Mapping[str, Any]) -> dict[str, Any]:
+    def text(name: str) -> str | None:
+        value = proof.get(name)
+        return value if isinstance(value, str) else None
+
+    return {
+        "type": text("type"),
+        "cryptosuite": text("cryptosuite"),
+        "verification_method": text("verificationMethod"),
+        "proof_purpose": text("proofPurpose"),
+    }
+
+
+def _malformed(proof: Mapping[str, Any], expected_purpose: str) -> tuple[str, str] | None:
+    kind = proof.get("type")
+    if kind == "DataIntegrityProof":
+        if proof.get("cryptosuite") not in (RDFC, JCS, LEGACY_RDFC):
+            return (
+                "PROOF_VERIFICATION_ERROR",
+                f"unsupported cryptosuite {proof.get('cryptosuite')!r}",
+            )
+    elif kind != ED25519_2020:
+        return "PROOF_VERIFICATION_ERROR", f"unsupported proof type {kind!r}"
+    for field in ("verificationMethod", "proofPurpose", "proofValue"):
+        if not isinstance(proof.get(field), str):
+            return "MALFORMED_PROOF_ERROR", f"proof.{field} is missing or not a string"
+    if "created" in proof and not isinstance(proof["created"], str):
+        return "MALFORMED_PROOF_ERROR", "proof.created must be a dateTime string"
+    if proof["proofPurpose"] != expected_purpose:
+        return (
+            "PROOF_VERIFICATION_ERROR",
+            f"proofPurpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}",
+        )
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _proofs(document: Mapping[str, Any]) -> list[Any]:
+    return _as_list(document.get("proof"))
+
+
+def _previous_proofs(document: Mapping[str, Any], proof: Mapping[str, Any]) -> list[Any]:
+    wanted = _as_list(proof.get("previousProof"))
+    if not wanted:
+        return []
+    by_id = {p.get("id"): p for p in _proofs(document) if isinstance(p, Mapping)}
+    missing = [w for w in wanted if w not in by_id]
+    if missing:
+        raise ProofError(f"previousProof {missing[0]!r} is not in the proof set")
+    return [by_id[w] for w in wanted]
+
+
+def _unsecured(
+    document: Mapping[str, Any], options: Mapping[str, Any], previous: Sequence[Any]
+) -> dict[str, Any]:
+    """The document as it was signed: without its proofs, except the chained ones."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    chained = _as_list(options.get("previousProof"))
+    if chained:
+        picked = previous if previous else _previous_proofs(document, options)
+        unsecured["proof"] = picked[0] if len(picked) == 1 else list(picked)
+    return unsecured
+
+
+def _hash_data(
+    unsecured: Mapping[str, Any],
+    options: Mapping[str, Any],
+    suite: str,
+    rdf: RdfCanonizer | None,
+) -> bytes:
+    if suite == JCS:
+        config = dict(options)
+        if "@context" not in config and "@context" in unsecured:
+            config["@context"] = unsecured["@context"]
+        return (
+            hashlib.sha256(jcs.canonicalize(config)).digest()
+            + hashlib.sha256(jcs.canonicalize(unsecured)).digest()
+        )
+    if rdf is None:
+        raise ProofError("this cryptosuite needs an RDF canonicaliser")
+    config = {k: v for k, v in options.items() if k != "@context"}
+    if suite == ED25519_2020:
+        config["@context"] = ED25519_2020_CONTEXT
+    else:
+        config["@context"] = unsecured.get("@context")
+    proof_nquads = rdf(config)
+    doc_nquads = rdf(unsecured)
+    return (
+        hashlib.sha256(proof_nquads.encode()).digest()
+        + hashlib.sha256(doc_nquads.encode()).digest()
+    )

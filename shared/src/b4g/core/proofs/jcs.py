@@ -1,0 +1,114 @@
+"""RFC 8785 JSON Canonicalization Scheme (pure).
+
+Numbers follow ECMAScript's Number::toString (shortest round-trip digits, exponent form
+outside 1e-6 ≤ |x| < 1e21); keys sort by UTF-16 code units; strings escape only what JSON must.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from b4g.core.errors import B4GError
+
+
+class JcsError(B4GError):
+    code = "canonicalization_failed"
+
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def canonicalize(value: Any) -> bytes:
+    """The RFC 8785 canonical UTF-8 bytes of a JSON value."""
+    parts: list[str] = []
+    _write(value, parts)
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise JcsError("string contains a lone surrogate") from exc
+
+
+def _write(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, int):
+        # JavaScript has only doubles: integers beyond 2**53 come out as the nearest double.
+        out.append(str(value) if abs(value) <= 2**53 else _number(float(value)))
+    elif isinstance(value, float):
+        out.append(_number(value))
+    elif isinstance(value, dict):
+        out.append("{")
+        for i, key in enumerate(sorted(value, key=_utf16_key)):
+            if not isinstance(key, str):
+                raise JcsError("object keys must be strings")
+            if i:
+                out.append(",")
+            out.append(_string(key))
+            out.append(":")
+            _write(value[key], out)
+        out.append("}")
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _write(item, out)
+        out.append("]")
+    else:
+        raise JcsError(f"not a JSON value: {type(value).__name__}")
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _string(text: str) -> str:
+    chars = []
+    for char in text:
+        escaped = _ESCAPES.get(char)
+        if escaped is not None:
+            chars.append(escaped)
+        elif char < " ":
+            chars.append(f"\\u{ord(char):04x}")
+        else:
+            chars.append(char)
+    return '"' + "".join(chars) + '"'
+
+
+def _number(x: float) -> str:
+    if math.isnan(x) or math.isinf(x):
+        raise JcsError("NaN and Infinity are not JSON")
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + _number(-x)
+    _sign, digits_tuple, exponent = Decimal(repr(x)).as_tuple()
+    digits = "".join(map(str, digits_tuple)).rstrip("0")
+    assert isinstance(exponent, int)
+    n = exponent + len("".join(map(str, digits_tuple)))  # value = 0.digits × 10^n
+    k = len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * (-n) + digits
+    e = n - 1
+    mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+    return f"{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
