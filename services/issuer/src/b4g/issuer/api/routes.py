@@ -5,6 +5,12 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from .achievement_routes import AchievementsController
+from .issuer_routes import IssuersController, PublicDocumentsController
 from .platform_routes import PlatformKeysController
 
-ROUTES: list[ControllerRouterHandler] = [AchievementsController, PlatformKeysController]
+ROUTES: list[ControllerRouterHandler] = [
+    IssuersController,
+    AchievementsController,
+    PlatformKeysController,
+    PublicDocumentsController,
+]

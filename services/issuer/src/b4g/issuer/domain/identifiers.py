@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from b4g.core.did.did_key import did_key_of
+
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
@@ -32,7 +34,7 @@ def did_web_for(base_url: str, issuer_id: uuid.UUID) -> str:
 
 def did_key_for(public_key_multibase: str) -> str:
     """did:key of an Ed25519 Multikey (`z6Mk…`): the DID is the key."""
-    return f"did:key:{public_key_multibase}"
+    return did_key_of(public_key_multibase)
 
 
 def verification_method_id(did: str, public_key_multibase: str) -> str:
