@@ -317,11 +317,12 @@ def _hash_data(
         )
     if rdf is None:
         raise ProofError("this cryptosuite needs an RDF canonicaliser")
+    # The proof configuration is read with the document's contexts (a legacy proof without
+    # them falls back to its suite's own context).
     config = {k: v for k, v in options.items() if k != "@context"}
-    if suite == ED25519_2020:
-        config["@context"] = ED25519_2020_CONTEXT
-    else:
-        config["@context"] = unsecured.get("@context")
+    config["@context"] = unsecured.get("@context") or (
+        ED25519_2020_CONTEXT if suite == ED25519_2020 else None
+    )
     proof_nquads = rdf(config)
     doc_nquads = rdf(unsecured)
     return (
