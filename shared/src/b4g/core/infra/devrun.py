@@ -10,7 +10,9 @@ offsets), then the broker and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -52,6 +54,16 @@ def _wait_healthy(
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"{name} did not become healthy on port {port}")
+
+
+def dev_master_key(state: Path) -> Path:
+    """The issuer's key-encryption key for local runs: created once, private to this user, and
+    kept in the state folder so keys encrypted by an earlier run stay readable."""
+    path = state / "master-key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    return path
 
 
 def main() -> int:
@@ -100,6 +112,9 @@ def main() -> int:
                 "B4G_DATABASE_URL": urls[name],
                 "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 "B4G_PORT": str(port),
+                "B4G_MASTER_KEY_FILE": os.environ.get(
+                    "B4G_MASTER_KEY_FILE", str(dev_master_key(state))
+                ),
                 "B4G_PUBLIC_BASE_URL": os.environ.get(
                     f"B4G_{name.upper()}_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}"
                 ),
