@@ -1,0 +1,79 @@
+"""VC-JWT (OB 3.0 §8.2) against PyJWT + cryptography, another implementation."""
+
+from __future__ import annotations
+
+import jwt as pyjwt
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.crypto.multibase import b64url_encode
+from b4g.core.proofs.vc_jwt import (
+    check_claims,
+    credential_of,
+    decode_jwt,
+    ed25519_jwk,
+    sign_vc_jwt,
+    verify_signature,
+)
+
+CREDENTIAL = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "id": "urn:uuid:6b8e4c4a-1d6f-4b7e-9a39-0c4b7d9a2f10",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": "did:web:issuer.example", "type": ["Profile"], "name": "Example"},
+    "validFrom": "2026-01-01T00:00:00Z",
+    "validUntil": "2029-01-01T00:00:00Z",
+    "credentialSubject": {"id": "did:example:learner", "type": ["AchievementSubject"]},
+}
+
+
+def test_our_eddsa_jwt_verifies_in_pyjwt_and_carries_the_claims():
+    key = Ed25519KeyPair.from_seed(bytes(range(32)))
+    token = sign_vc_jwt(CREDENTIAL, key=key, kid="did:web:issuer.example#key-1")
+    public = ed25519.Ed25519PublicKey.from_public_bytes(key.public_key)
+    claims = pyjwt.decode(token, public, algorithms=["EdDSA"], options={"verify_exp": False})
+    assert claims["iss"] == "did:web:issuer.example"
+    assert claims["jti"] == CREDENTIAL["id"]
+    assert claims["sub"] == "did:example:learner"
+    assert claims["nbf"] == 1767225600 and claims["exp"] == 1861920000
+    decoded = decode_jwt(token)
+    assert decoded.header == {"alg": "EdDSA", "typ": "JWT", "kid": "did:web:issuer.example#key-1"}
+    assert verify_signature(decoded, ed25519_jwk(key.public_key)).verified
+    assert check_claims(decoded.payload) == []
+    assert credential_of(decoded.payload) == CREDENTIAL
+
+
+def test_pyjwt_eddsa_and_rs256_tokens_verify_here():
+    payload = {**CREDENTIAL, "iss": "did:web:issuer.example", "jti": CREDENTIAL["id"]}
+    ed_private = ed25519.Ed25519PrivateKey.generate()
+    ed_token = pyjwt.encode(payload, ed_private, algorithm="EdDSA")
+    ed_public = ed_private.public_key().public_bytes_raw()
+    assert verify_signature(decode_jwt(ed_token), ed25519_jwk(ed_public)).verified
+
+    rsa_private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    numbers = rsa_private.public_key().public_numbers()
+    jwk = {
+        "kty": "RSA",
+        "n": b64url_encode(numbers.n.to_bytes(256, "big")),
+        "e": b64url_encode(numbers.e.to_bytes(3, "big")),
+    }
+    rs_token = pyjwt.encode(payload, rsa_private, algorithm="RS256")
+    assert verify_signature(decode_jwt(rs_token), jwk).verified
+    forged = rs_token[:-4] + ("AAAA" if not rs_token.endswith("AAAA") else "BBBB")
+    assert not verify_signature(decode_jwt(forged), jwk).verified
+
+
+def test_claims_that_contradict_the_credential_are_reported():
+    key = Ed25519KeyPair.from_seed(bytes(32))
+    token = sign_vc_jwt(CREDENTIAL, key=key, kid="k")
+    decoded = decode_jwt(token)
+    lying = {**decoded.payload, "iss": "did:web:someone-else.example"}
+    assert any("iss" in p for p in check_claims(lying))
+    tampered = token.split(".")
+    tampered[1] = b64url_encode(b'{"iss":"x"}')
+    assert not verify_signature(
+        decode_jwt(".".join(tampered)), ed25519_jwk(key.public_key)
+    ).verified
