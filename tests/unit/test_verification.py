@@ -89,7 +89,7 @@ def verifier(revoked: set[int] = frozenset(), reachable: bool = True) -> Verifie
         assert url == LIST_URL
         return status_list(set(revoked))
 
-    return Verifier(store=STORE, resolver=DidResolver(), status_fetcher=fetch)
+    return Verifier(store=STORE, resolve_key=DidResolver().resolve_key, status_fetcher=fetch)
 
 
 def states(result) -> dict[str, str]:

@@ -14,11 +14,10 @@ from typing import Any, Literal
 
 import msgspec
 
-from b4g.core.did.resolver import DidResolver
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
-from b4g.core.proofs.data_integrity import ResolvedKey, verify_document
+from b4g.core.proofs.data_integrity import KeyResolver, ResolvedKey, verify_document
 from b4g.core.proofs.vc_jwt import (
     check_claims,
     credential_of,
@@ -69,12 +68,12 @@ class Verifier:
         self,
         *,
         store: ContextStore,
-        resolver: DidResolver,
+        resolve_key: KeyResolver,
         status_fetcher: StatusFetcher | None = None,
         trust: TrustCheck | None = None,
     ) -> None:
         self._rdf = rdf_canonizer(store)
-        self._resolver = resolver
+        self._resolve_key = resolve_key
         self._status_fetcher = status_fetcher
         self._trust = trust
 
@@ -130,7 +129,7 @@ class Verifier:
                 message="the JWT names no key (kid) or the credential no issuer",
             )
         vm = kid if "#" in kid or kid.startswith("did:") else f"{issuer}#{kid}"
-        resolved = await self._resolver.resolve_key(vm, "assertionMethod", issuer)
+        resolved = await self._resolve_key(vm, "assertionMethod", issuer)
         if not isinstance(resolved, ResolvedKey):
             state: State = "could_not_check" if resolved.retryable else "fail"
             return Check(name="proof", state=state, code=resolved.code, message=resolved.message)
@@ -145,7 +144,7 @@ class Verifier:
     async def _proof_checks(self, credential: Mapping[str, Any]) -> list[Check]:
         results = await verify_document(
             credential,
-            resolve_key=self._resolver.resolve_key,
+            resolve_key=self._resolve_key,
             rdf=self._rdf,
             expected_controller=issuer_id(credential),
         )

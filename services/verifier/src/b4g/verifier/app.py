@@ -5,6 +5,7 @@ from __future__ import annotations
 from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
 from b4g.verifier.api.status_lists import get_status_list
+from b4g.verifier.api.verify import verify_credential
 from b4g.verifier.consumers.events import consumers
 
 
@@ -17,7 +18,7 @@ def service_spec() -> ServiceSpec:
             " and issuer trust."
         ),
         version="0.1.0",
-        route_handlers=[get_status_list],
+        route_handlers=[get_status_list, verify_credential],
         migrations=load_migrations("b4g.verifier", "b4g.verifier.store.migrations"),
         consumers=consumers,
     )

@@ -126,7 +126,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         presented = text
     else:
         raise UsageError("expected a JSON-LD credential or a compact VC-JWT")
-    verifier = Verifier(store=ContextStore(), resolver=DidResolver())
+    verifier = Verifier(store=ContextStore(), resolve_key=DidResolver().resolve_key)
     result = asyncio.run(verifier.verify(presented, now=datetime.now(UTC)))
     output = msgspec.to_builtins(result)
     output.pop("credential", None)

@@ -1,0 +1,149 @@
+"""POST /credentials/verify against the verifier's event-fed state."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.events.envelope import encode_event, new_event
+from b4g.core.events.payloads import IssuerUpsertedV1, StatusListPublishedV1, VerificationMethodV1
+from b4g.core.events.topics import (
+    ISSUER_PROFILES,
+    ISSUER_STATUS_LISTS,
+    ISSUER_UPSERTED,
+    STATUS_LIST_PUBLISHED,
+    topic_name,
+)
+from b4g.core.infra.kafka import ensure_topics, new_producer
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
+from b4g.core.proofs.data_integrity import add_proof, create_proof
+from b4g.core.proofs.vc_jwt import sign_vc_jwt
+from b4g.core.statuslist import bits_with, status_list_credential
+from b4g.verifier.app import service_spec
+from b4g.verifier.settings import VerifierSettings
+from tests.support.apps import service_client
+
+pytestmark = pytest.mark.integration
+
+KEY = Ed25519KeyPair.from_seed(bytes(range(1, 33)))
+DID = "did:web:issuer.example%3A8001:issuers:i1"
+VM = f"{DID}#key-1"
+LIST_URL = "http://verifier.example/status/l1"
+RDF = rdf_canonizer(ContextStore())
+
+
+def sign(document: dict) -> dict:
+    return add_proof(
+        document,
+        create_proof(
+            document, key=KEY, verification_method=VM, created="2026-01-01T00:00:00Z", rdf=RDF
+        ),
+    )
+
+
+def badge(index: int) -> dict:
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"urn:uuid:00000000-0000-4000-8000-{index:012d}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": DID, "type": ["Profile"], "name": "Issuer One"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "urn:uuid:9e1b0c2d-3f4a-4b5c-8d6e-7f8091a2b3c4",
+                "type": ["Achievement"],
+                "name": "Verified",
+                "criteria": {"narrative": "Passed."},
+            },
+        },
+        "credentialStatus": {
+            "id": f"{LIST_URL}#{index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(index),
+            "statusListCredential": LIST_URL,
+        },
+    }
+
+
+async def publish(bootstrap: str, prefix: str, revoked: set[int], version: int) -> None:
+    producer = new_producer(bootstrap)
+    await producer.start()
+    try:
+        issuer = IssuerUpsertedV1(
+            issuer_id="i1",
+            did=DID,
+            profile={"name": "Issuer One"},
+            verification_methods=[
+                VerificationMethodV1(
+                    id=VM, public_key_multibase=KEY.public_multibase, state="active"
+                )
+            ],
+        )
+        await producer.send_and_wait(
+            topic_name(ISSUER_PROFILES, prefix),
+            encode_event(new_event(source="urn:test", type=ISSUER_UPSERTED, data=issuer)),
+            key=b"i1",
+        )
+        listing = sign(
+            status_list_credential(
+                url=LIST_URL, issuer=DID, purpose="revocation", bits=bits_with(revoked)
+            )
+        )
+        published = StatusListPublishedV1(
+            list_id="l1", url=LIST_URL, purpose="revocation", version=version, credential=listing
+        )
+        await producer.send_and_wait(
+            topic_name(ISSUER_STATUS_LISTS, prefix),
+            encode_event(new_event(source="urn:test", type=STATUS_LIST_PUBLISHED, data=published)),
+            key=b"l1",
+        )
+    finally:
+        await producer.stop()
+
+
+async def verify_until(client, credential, predicate, timeout=20):
+    async with asyncio.timeout(timeout):
+        while True:
+            response = await client.post(
+                "/credentials/verify", json={"verifiableCredential": credential}
+            )
+            if predicate(response):
+                return response
+            await asyncio.sleep(0.1)
+
+
+async def test_verify_then_revoke_then_tamper(stack, prefix):
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        await publish(stack.bootstrap, prefix, revoked=set(), version=1)
+        credential = sign(badge(7))
+        ok = await verify_until(client, credential, lambda r: r.status_code == 200)
+        body = ok.json()
+        assert body["verified"] and "proof" in body["checks"] and "status" in body["checks"]
+
+        jwt = sign_vc_jwt(badge(8), key=KEY, kid=VM)
+        assert (
+            await client.post("/credentials/verify", json={"verifiableCredential": jwt})
+        ).status_code == 200
+
+        await publish(stack.bootstrap, prefix, revoked={7}, version=2)
+        revoked = await verify_until(client, credential, lambda r: r.status_code == 422)
+        assert {"name": "status", "code": "revoked", "message": "the credential is revoked"} in (
+            revoked.json()["errors"]
+        )
+
+        tampered = {**credential, "validFrom": "2025-01-01T00:00:00Z"}
+        response = await client.post("/credentials/verify", json={"verifiableCredential": tampered})
+        assert response.status_code == 422
+        assert any(e["name"] == "proof" for e in response.json()["errors"])
+
+        malformed = await client.post("/credentials/verify", json={"nope": 1})
+        assert malformed.status_code == 400 and malformed.json()["code"] == "validation_failed"
