@@ -111,6 +111,18 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 }
         return super()._object_to_rdf(item, issuer, triples, options)
 
+    def expanded_to_rdf(self, expanded: Any, options: dict[str, Any]) -> dict[str, Any]:
+        """pyld's toRDF minus its second expansion (the input is already expanded)."""
+        issuer = jsonld.IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        self._create_node_map(expanded, node_map, "@default", issuer)
+        rdf_options = {"produceGeneralizedRdf": False, "rdfDirection": None, **options}
+        return {
+            name: self._graph_to_rdf(graph, issuer, rdf_options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or name.startswith("_:") or _absolute(name)
+        }
+
 
 def _check_iris(node: Any) -> None:
     """Relative IRIs in `@id` / `@type` are dropped from RDF: jsonld.js safe mode refuses them."""
@@ -165,7 +177,7 @@ def to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Quad]:
     try:
         expanded = processor.expand(js_numbers(document), options)
         _check_iris(expanded)
-        dataset = processor.to_rdf(expanded, dict(options))
+        dataset = processor.expanded_to_rdf(expanded, options)
     except jsonld.JsonLdError as exc:
         cause = exc
         while cause is not None:
