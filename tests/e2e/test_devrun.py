@@ -4,10 +4,12 @@ and a second run finds its data again."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,7 @@ import psutil
 import pytest
 
 from b4g.core.infra.devstack import free_port
+from tests.support.stack import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -59,8 +62,10 @@ def descendants_using(state: Path) -> list[psutil.Process]:
     return found
 
 
-def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
-    state = tmp_path / "state"
+def test_run_starts_everything_and_ctrl_c_stops_everything():
+    # Under the repository, not pytest's private tmp folder: embedded PostgreSQL runs as its
+    # own system user when started by root and must be able to reach the data folder.
+    state = REPO / ".b4g" / f"test-devrun-{uuid.uuid4().hex[:8]}"
     ports = {"issuer": free_port(), "verifier": free_port(), "registry": free_port()}
     os.environ["B4G_BROKER_PORT"] = str(free_port())
     try:
@@ -82,3 +87,4 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
             assert (state / "pgdata" / "PG_VERSION").exists()
     finally:
         os.environ.pop("B4G_BROKER_PORT", None)
+        shutil.rmtree(state, ignore_errors=True)
