@@ -120,6 +120,12 @@ def main() -> int:
                 ),
                 "B4G_VERIFIER_BASE_URL": f"http://127.0.0.1:{ports['verifier']}",
                 "B4G_REGISTRY_BASE_URL": f"http://127.0.0.1:{ports['registry']}",
+                # Local runs serve did:web documents and status lists over plain http on
+                # loopback; production keeps the https-only, public-address-only default.
+                "B4G_FETCH_ALLOW_HTTP_ORIGINS": ",".join(
+                    f"http://127.0.0.1:{p}" for p in ports.values()
+                ),
+                "B4G_FETCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             }
             log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
             proc = spawn([sys.executable, "-m", f"b4g.{name}"], env=env, log=log)

@@ -138,8 +138,8 @@ class SafeFetcher:
                 )
         except TimeoutError as exc:
             raise FetchTimeout(f"{url}: no answer within {self._policy.timeout} s") from exc
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: {type(exc).__name__}") from exc
+        except (httpx.HTTPError, OSError) as exc:  # includes DNS failures
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
         if response.status == 304 and cached is not None:
             response = cached.response
         self._remember(url, response, cached.etag if cached else None, ttl)

@@ -24,12 +24,13 @@ from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.did.did_key import did_key_of, did_key_vm
 from b4g.core.did.resolver import DidResolver
 from b4g.core.errors import B4GError
+from b4g.core.infra.fetch import FetchPolicy, SafeFetcher
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import JCS, RDFC, add_proof, create_proof
 from b4g.core.proofs.vc_jwt import sign_vc_jwt
 from b4g.core.statuslist import decode_bits, set_indexes
-from b4g.core.verification import Verifier, decide
+from b4g.core.verification import VerificationResult, Verifier, decide
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_UNCHECKED = 0, 1, 2, 3
 
@@ -126,8 +127,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         presented = text
     else:
         raise UsageError("expected a JSON-LD credential or a compact VC-JWT")
-    verifier = Verifier(store=ContextStore(), resolve_key=DidResolver().resolve_key)
-    result = asyncio.run(verifier.verify(presented, now=datetime.now(UTC)))
+    result = asyncio.run(verify_online(presented))
     output = msgspec.to_builtins(result)
     output.pop("credential", None)
     print(json.dumps(output, indent=2))
@@ -136,6 +136,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if any(c.state == "fail" for c in result.checks):
         return EXIT_FAILED
     return EXIT_UNCHECKED
+
+
+async def verify_online(presented: dict[str, Any] | str) -> VerificationResult:
+    """did:web documents and status lists come through the SSRF-guarded fetcher."""
+    async with SafeFetcher(FetchPolicy()) as fetcher:
+        verifier = Verifier(
+            store=ContextStore(),
+            resolve_key=DidResolver(fetcher.fetch_json).resolve_key,
+            status_fetcher=fetcher.fetch_json,
+        )
+        return await verifier.verify(presented, now=datetime.now(UTC))
 
 
 def cmd_status_decode(args: argparse.Namespace) -> int:

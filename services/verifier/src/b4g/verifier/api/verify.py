@@ -50,7 +50,7 @@ EXAMPLE = Example(
 def verification_of(state: State) -> LocalVerification:
     """Built on first use (the pool exists only once the app has started), then reused."""
     if "verification" not in state:
-        state.verification = LocalVerification(state.runtime.require_pool())
+        state.verification = LocalVerification.for_runtime(state.runtime)
     verification: LocalVerification = state.verification
     return verification
 
