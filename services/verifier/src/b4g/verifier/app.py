@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
+from b4g.verifier.api.pages import verify_page, verify_submitted
 from b4g.verifier.api.status_lists import get_status_list
 from b4g.verifier.api.verify import verify_credential
 from b4g.verifier.consumers.events import consumers
@@ -18,7 +19,7 @@ def service_spec() -> ServiceSpec:
             " and issuer trust."
         ),
         version="0.1.0",
-        route_handlers=[get_status_list, verify_credential],
+        route_handlers=[get_status_list, verify_credential, verify_page, verify_submitted],
         migrations=load_migrations("b4g.verifier", "b4g.verifier.store.migrations"),
         consumers=consumers,
     )

@@ -4,6 +4,7 @@ through the SSRF-guarded fetcher (did:web documents, other issuers' status lists
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -59,6 +60,21 @@ class LocalVerification:
                 message=f"the key belongs to {controller!r}, the issuer is {expected_controller!r}",
             )
         return key_from_document(document_from_methods(controller, methods), vm_id, purpose)
+
+    async def fetch_document(self, url: str) -> dict[str, Any] | str:
+        """A badge someone links to: credential JSON or a VC-JWT, through the safe fetcher."""
+        response = await self._fetcher.get(
+            url, accept="application/json, application/jwt, application/vc+jwt, text/plain"
+        )
+        text = response.body.decode("utf-8", errors="replace").strip()
+        if text.startswith("{"):
+            try:
+                document = json.loads(text)
+            except ValueError as exc:
+                raise FetchError(f"{url} returned malformed JSON") from exc
+            if isinstance(document, dict):
+                return document
+        return text
 
     async def status_list(self, url: str) -> Mapping[str, Any]:
         async with self._pool.acquire() as conn:
