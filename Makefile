@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 PY := .venv/bin/python
 SOURCES := shared/src services/issuer/src services/verifier/src services/registry/src tools/cli/src
 
-.PHONY: help sync run test lint typecheck contracts browser unit integration e2e bench clean
+.PHONY: help sync run test lint typecheck contracts test-tools unit integration e2e bench clean
 
 help:
 	@echo "make run    - start PostgreSQL, the broker and the three services (Ctrl-C stops all)"
@@ -46,13 +46,17 @@ integration: sync
 e2e: sync
 	.venv/bin/pytest tests/e2e
 
-# Browser tests drive Debian's chromium; install it when missing and we may (root on Debian).
-browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
-		|| echo "chromium not installed: browser tests will be skipped"; }
+# Test tools from Debian: chromium (browser tests) and docker-compose (validates the compose
+# file). Installed when missing and we may (root on Debian); otherwise those tests skip.
+test-tools:
+	@missing=""; for tool in chromium docker-compose; do \
+		command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		else echo "not installed:$$missing (their tests will be skipped)"; fi; fi
 
-test: lint typecheck contracts browser
+test: lint typecheck contracts test-tools
 	.venv/bin/pytest
 
 bench: sync
