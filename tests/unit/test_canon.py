@@ -82,6 +82,15 @@ def test_numbers_as_javascript_sees_them():
     assert js_double(123456789.123) == "1.23456789123E8"
 
 
+def test_tiny_numbers_without_a_point_are_integers_as_in_jsonld_js():
+    # String(1e-7) is "1e-7": no ".", so jsonld.js writes it with toFixed(0).
+    from b4g.core.jsonld.canon import _js_is_double, _js_to_fixed0
+
+    assert not _js_is_double(1e-7) and _js_to_fixed0(1e-7) == "0"
+    assert _js_to_fixed0(-1e-7) == "-0"
+    assert _js_is_double(1.5e-7) and _js_is_double(0.1) and _js_is_double(1e21)
+
+
 def test_nquads_escapes_and_sort_order_follow_rdf_canonize():
     quad = (
         ("iri", "urn:s"),

@@ -27,6 +27,7 @@ from b4g.core.jsonld.rdfc import (
     Term,
     canonicalize_quads,
 )
+from b4g.core.proofs.jcs import canonicalize
 
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -75,6 +76,22 @@ def js_numbers(value: Any) -> Any:
     return value
 
 
+def _js_is_double(value: float) -> bool:
+    """jsonld.js: a number is a double when `String(value)` has a "." or |value| ≥ 1e21, so
+    `1e-7` (String "1e-7") is not one and becomes the integer "0"."""
+    if isinstance(value, int):
+        return abs(value) >= 1e21
+    return abs(value) >= 1e21 or "." in canonicalize(value).decode()
+
+
+def _js_to_fixed0(value: float) -> str:
+    """`value.toFixed(0)`: ties away from zero, and the sign kept (`-1e-7` → "-0")."""
+    if isinstance(value, int):
+        return str(value)
+    rounded = Decimal(abs(value)).quantize(Decimal(1), ROUND_HALF_UP)
+    return ("-" if math.copysign(1, value) < 0 else "") + str(rounded)
+
+
 def _raise_dropped(term: str | None) -> None:
     raise DataLossError(
         f"the term {term!r} is not defined by the document's contexts, so it would not be signed"
@@ -93,12 +110,7 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 and not isinstance(value, bool)
                 and datatype != "@json"
             ):
-                is_double = (
-                    (isinstance(value, float) and not value.is_integer())
-                    or abs(value) >= 1e21
-                    or datatype == XSD_DOUBLE
-                )
-                if is_double:
+                if _js_is_double(value) or datatype == XSD_DOUBLE:
                     return {
                         "type": "literal",
                         "value": js_double(float(value)),
@@ -106,7 +118,7 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                     }
                 return {
                     "type": "literal",
-                    "value": str(int(value)),
+                    "value": _js_to_fixed0(value),
                     "datatype": datatype or XSD_INTEGER,
                 }
         return super()._object_to_rdf(item, issuer, triples, options)
