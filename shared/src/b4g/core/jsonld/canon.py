@@ -18,7 +18,7 @@ from typing import Any
 from pyld import jsonld
 
 from b4g.core.errors import B4GError
-from b4g.core.jsonld.documents import ContextStore, UnknownContextError, pyld_document_loader
+from b4g.core.jsonld.documents import ContextStore, UnknownContextError
 from b4g.core.jsonld.rdfc import (
     RDF_LANGSTRING,
     XSD_STRING,
@@ -181,7 +181,7 @@ def to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Quad]:
     """The RDF dataset of a JSON-LD document, failing on data loss and unknown contexts."""
     processor = _Processor(on_property_dropped=_raise_dropped)
     options = {
-        "documentLoader": pyld_document_loader(store),
+        **store.pyld_options(),
         "base": None,
         "safe": True,
         "processingMode": "json-ld-1.1",

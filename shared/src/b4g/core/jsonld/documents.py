@@ -27,9 +27,24 @@ class ContextStore:
     def __init__(self, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         manifest = json.loads(resources.files(_PACKAGE).joinpath("manifest.json").read_text())
         self._manifest: dict[str, dict[str, str]] = manifest
+        self._pyld_options: dict[str, Any] | None = None
         self._loaded: dict[str, dict[str, Any]] = {
             url: dict(doc) for url, doc in (extra or {}).items()
         }
+
+    def pyld_options(self) -> dict[str, Any]:
+        """pyld options that load only from this store and cache processed contexts per store
+        (never in pyld's process-wide cache, which another store could then read)."""
+        if self._pyld_options is None:
+            from cachetools import LRUCache
+            from pyld.context_resolver import ContextResolver
+
+            loader = pyld_document_loader(self)
+            self._pyld_options = {
+                "documentLoader": loader,
+                "contextResolver": ContextResolver(LRUCache(maxsize=256), loader),
+            }
+        return self._pyld_options
 
     @property
     def urls(self) -> frozenset[str]:
