@@ -142,3 +142,19 @@ def test_installed_command_runs():
         check=True,
     )
     assert json.loads(result.stdout)["publicKeyMultibase"].startswith("z6Mk")
+
+
+def test_verify_and_unbake_a_baked_png(tmp_path, capsys):
+    from b4g.core.baking import bake_png
+    from tests.unit.test_baking import tiny_png
+
+    _, out, _ = run(capsys, "keys", "generate", "--seed", SEED)
+    source = tmp_path / "badge.json"
+    source.write_text(json.dumps(unsigned(json.loads(out)["did"])))
+    _, signed, _ = run(capsys, "sign", "--seed", SEED, str(source))
+    image = tmp_path / "badge.png"
+    image.write_bytes(bake_png(tiny_png(), json.loads(signed)))
+    code, out, _ = run(capsys, "verify", str(image))
+    assert code == 0 and json.loads(out)["verified"] is True
+    code, out, _ = run(capsys, "unbake", str(image))
+    assert code == 0 and json.loads(out) == json.loads(signed)

@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 
+from b4g.core.baking import PNG_SIGNATURE, unbake
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.did.did_key import did_key_of, did_key_vm
 from b4g.core.did.resolver import DidResolver
@@ -115,19 +116,33 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    text = read_input(args.file).strip()
-    presented: dict[str, Any] | str
+def read_presented(name: str) -> dict[str, Any] | str:
+    """A credential as JSON, a compact VC-JWT, or either baked into a PNG or SVG."""
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc}") from exc
+    if raw.startswith(PNG_SIGNATURE) or b"<svg" in raw[:4096]:
+        return unbake(raw)
+    try:
+        text = raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name} is neither text nor a PNG/SVG image") from exc
     if text.startswith("{"):
         try:
             presented = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"not JSON: {exc}") from exc
-    elif text.count(".") == 2 and " " not in text:
-        presented = text
-    else:
-        raise UsageError("expected a JSON-LD credential or a compact VC-JWT")
-    result = asyncio.run(verify_online(presented))
+        if not isinstance(presented, dict):
+            raise UsageError("a credential must be a JSON object")
+        return presented
+    if text.count(".") == 2 and " " not in text:
+        return text
+    raise UsageError("expected a JSON-LD credential, a compact VC-JWT or a baked PNG/SVG")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    result = asyncio.run(verify_online(read_presented(args.file)))
     output = msgspec.to_builtins(result)
     output.pop("credential", None)
     print(json.dumps(output, indent=2))
@@ -171,6 +186,12 @@ def cmd_status_decode(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_unbake(args: argparse.Namespace) -> int:
+    baked = read_presented(args.file)
+    print(baked if isinstance(baked, str) else json.dumps(baked, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="b4g", description="Open Badges 3.0 keys, signing, verification and status lists."
@@ -191,6 +212,9 @@ def parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="verify a credential (JSON-LD or VC-JWT)")
     verify.add_argument("file", help="the credential, or - for standard input")
     verify.set_defaults(run=cmd_verify)
+    unbake_cmd = commands.add_parser("unbake", help="print the credential baked into a PNG/SVG")
+    unbake_cmd.add_argument("file")
+    unbake_cmd.set_defaults(run=cmd_unbake)
     status = commands.add_parser("status-list", help="status lists").add_subparsers(
         dest="status", required=True
     )
