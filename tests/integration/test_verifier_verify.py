@@ -147,3 +147,15 @@ async def test_verify_then_revoke_then_tamper(stack, prefix):
 
         malformed = await client.post("/credentials/verify", json={"nope": 1})
         assert malformed.status_code == 400 and malformed.json()["code"] == "validation_failed"
+
+
+async def test_page_refuses_to_fetch_private_or_plain_http_links(stack, prefix):
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        page = await client.get("/verify", params={"url": "http://127.0.0.1:9/badge.json"})
+        assert page.status_code == 200
+        assert "Could not fetch the badge" in page.text and "only https" in page.text
+        page = await client.get("/verify", params={"url": "https://127.0.0.1:9/badge.json"})
+        assert "non-public address" in page.text
+        empty = await client.get("/verify")
+        assert 'name="credential"' in empty.text
+        assert empty.headers["content-security-policy"].startswith("default-src 'none'")

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, QueryParameter
 
 from b4g.core.errors import B4GError
 from b4g.core.verification import VerificationResult
@@ -165,7 +165,7 @@ def parse(text: str) -> dict[str, Any] | str:
 
 @get(["/", "/verify"], include_in_schema=False)
 async def verify_page(
-    state: State, url: Annotated[str | None, Parameter(query="url", max_length=2048)] = None
+    state: State, url: Annotated[str | None, QueryParameter(max_length=2048)] = None
 ) -> Response[str]:
     if not url:
         return page(form())

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import PathParameter
 
 from b4g.core.infra.problems import NotFound
 from b4g.verifier.domain.status_lists import etag_matches
@@ -31,7 +31,7 @@ VC_MEDIA_TYPE = "application/vc"
 async def get_status_list(
     state: State,
     request: Request[Any, Any, Any],
-    list_id: Annotated[str, Parameter(description="The list's id", max_length=200)],
+    list_id: Annotated[str, PathParameter(description="The list's id", max_length=200)],
 ) -> Response[bytes]:
     stored = await read_status_list(state.runtime.require_pool(), list_id)
     if stored is None:
