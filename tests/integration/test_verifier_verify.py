@@ -128,6 +128,8 @@ async def test_verify_then_revoke_then_tamper(stack, prefix):
         ok = await verify_until(client, credential, lambda r: r.status_code == 200)
         body = ok.json()
         assert body["verified"] and "proof" in body["checks"] and "status" in body["checks"]
+        assert body["summary"]["name"] == "Verified"
+        assert body["summary"]["issuer_name"] == "Issuer One"
 
         jwt = sign_vc_jwt(badge(8), key=KEY, kid=VM)
         assert (

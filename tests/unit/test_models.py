@@ -104,3 +104,14 @@ def test_required_properties_are_required(missing):
     del document[missing]
     with pytest.raises(msgspec.ValidationError):
         msgspec.convert(document, OpenBadgeCredential)
+
+
+def test_verifier_summary_hides_hashed_recipients_and_tests_an_email():
+    from b4g.verifier.domain.summary import recipient_matches, summarize
+
+    document = to_document(credential())
+    summary = summarize(document)
+    assert summary.name == "Youth work facilitation"
+    assert summary.recipient == "hidden (identified by a hashed identity)"
+    assert recipient_matches(document, "learner@example.org")
+    assert not recipient_matches(document, "other@example.org")

@@ -10,11 +10,13 @@ from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import Body
 
+from b4g.verifier.domain.summary import BadgeSummary, recipient_matches, summarize
 from b4g.verifier.usecases.verification import LocalVerification
 
 
 class VerifyOptions(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
     checks: list[str] | None = None
+    recipientEmail: str | None = msgspec.field(default=None)
 
 
 class VerifyCredentialRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,6 +38,8 @@ class VerifyCredentialResponse(msgspec.Struct, frozen=True, kw_only=True):
     warnings: list[dict[str, str]]
     errors: list[dict[str, str]]
     results: list[CheckOut]
+    summary: BadgeSummary | None = None
+    recipientMatches: bool | None = None
 
 
 EXAMPLE = Example(
@@ -72,6 +76,7 @@ async def verify_credential(
     data: Annotated[VerifyCredentialRequest, Body(examples=[EXAMPLE])],
 ) -> Response[VerifyCredentialResponse]:
     result = await verification_of(state).verify(data.verifiableCredential)
+    email = data.options.recipientEmail if data.options else None
     body = VerifyCredentialResponse(
         verified=result.verified,
         format=result.format,
@@ -90,5 +95,9 @@ async def verify_credential(
             CheckOut(name=c.name, state=c.state, code=c.code, message=c.message)
             for c in result.checks
         ],
+        summary=summarize(result.credential) if result.credential else None,
+        recipientMatches=(
+            recipient_matches(result.credential, email) if result.credential and email else None
+        ),
     )
     return Response(body, status_code=200 if result.verified else 422)

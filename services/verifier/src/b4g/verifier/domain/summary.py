@@ -10,6 +10,8 @@ from typing import Any
 
 import msgspec
 
+from b4g.core.models.ob3 import identity_matches
+
 
 class BadgeSummary(msgspec.Struct, frozen=True, kw_only=True):
     name: str
@@ -61,3 +63,17 @@ def summarize(credential: Mapping[str, Any]) -> BadgeSummary:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def recipient_matches(credential: Mapping[str, Any], email: str) -> bool:
+    """Whether `email` is the recipient a hashed (or plain) email IdentityObject names."""
+    subject = _first(credential.get("credentialSubject"))
+    identifiers = subject.get("identifier") if isinstance(subject, Mapping) else None
+    if isinstance(identifiers, Mapping):
+        identifiers = [identifiers]
+    return any(
+        isinstance(i, dict)
+        and i.get("identityType") == "emailAddress"
+        and identity_matches(i, email)
+        for i in identifiers or []
+    )
