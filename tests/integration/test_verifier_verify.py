@@ -161,3 +161,67 @@ async def test_page_refuses_to_fetch_private_or_plain_http_links(stack, prefix):
         empty = await client.get("/verify")
         assert 'name="credential"' in empty.text
         assert empty.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+async def publish_trust(bootstrap: str, prefix: str, state: dict) -> None:
+    from b4g.core.events.payloads import TrustUpdatedV1
+    from b4g.core.events.topics import REGISTRY_TRUST, TRUST_UPDATED
+
+    producer = new_producer(bootstrap)
+    await producer.start()
+    try:
+        event = new_event(
+            source="urn:test:registry",
+            type=TRUST_UPDATED,
+            data=TrustUpdatedV1(did=DID, state=state),
+        )
+        await producer.send_and_wait(
+            topic_name(REGISTRY_TRUST, prefix), encode_event(event), key=DID.encode()
+        )
+    finally:
+        await producer.stop()
+
+
+async def test_registry_label_changes_reach_verification(stack, prefix):
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    trust = {
+        "did": DID,
+        "organisation_id": "o1",
+        "organisation_name": "Issuer One Org",
+        "registry_status": "active",
+        "did_proven": True,
+        "label_status": "active",
+        "label_valid_until": "2029-01-01T00:00:00Z",
+        "sequence": 1,
+        "label_history": [{"status": "active", "start": "2025-01-01T00:00:00Z"}],
+    }
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        await publish(stack.bootstrap, prefix, revoked=set(), version=1)
+        await publish_trust(stack.bootstrap, prefix, trust)
+        credential = sign(badge(3))
+
+        def trust_code(response):
+            return next(
+                r["code"] for r in response.json()["results"] if r["name"] == "issuer_trust"
+            )
+
+        held = await verify_until(client, credential, lambda r: trust_code(r) == "label_held")
+        assert held.status_code == 200
+        suspended = {
+            **trust,
+            "label_status": "suspended",
+            "sequence": 2,
+            "label_history": [
+                {
+                    "status": "active",
+                    "start": "2025-01-01T00:00:00Z",
+                    "end": "2026-01-15T00:00:00Z",
+                },
+                {"status": "suspended", "start": "2026-01-15T00:00:00Z"},
+            ],
+        }
+        await publish_trust(stack.bootstrap, prefix, suspended)
+        after = await verify_until(
+            client, credential, lambda r: trust_code(r) == "label_held_at_issue", timeout=2
+        )
+        assert after.status_code == 200  # trust is advisory: the badge itself is still valid

@@ -46,6 +46,7 @@ dd{margin:0;overflow-wrap:anywhere}ul.checks{list-style:none;padding:0}
 ul.checks li{padding:.5rem;border-bottom:1px solid #8884}.pass .mark{color:var(--ok)}
 .fail .mark{color:var(--bad)}.could_not_check .mark{color:var(--unk)}.mark{font-weight:700}
 .code{font:12px monospace;opacity:.75}
+.label{border-left:6px solid var(--ok);padding:.5rem 1rem;background:#1a7f3712}
 """
 
 
@@ -123,6 +124,12 @@ def result_html(result: VerificationResult) -> str:
         parts.append(
             f'<section class="badge" aria-label="Badge">{image}<div>'
             f"<h2>{escape(s.name)}</h2>{description}<dl>{details}</dl></div></section>"
+        )
+    trust = result.first("issuer_trust")
+    if trust is not None and trust.code == "label_held":
+        parts.append(
+            '<p class="label" role="note"><strong>Quality Label for badge recognition'
+            f"</strong> — {escape(trust.message)}</p>"
         )
     items = []
     for check in result.checks:

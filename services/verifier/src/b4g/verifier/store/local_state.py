@@ -103,9 +103,12 @@ async def verification_methods(conn: Conn, did: str) -> list[tuple[str, str, str
 
 
 async def upsert_trust(conn: Conn, did: str, state: dict[str, Any]) -> None:
+    # A redelivered or late older state (lower sequence) never replaces a newer one.
     await conn.execute(
         "INSERT INTO trust_states (did, state) VALUES ($1, $2)"
-        " ON CONFLICT (did) DO UPDATE SET state = EXCLUDED.state, updated_at = now()",
+        " ON CONFLICT (did) DO UPDATE SET state = EXCLUDED.state, updated_at = now()"
+        " WHERE coalesce((trust_states.state->>'sequence')::bigint, 0)"
+        " <= coalesce((EXCLUDED.state->>'sequence')::bigint, 0)",
         did,
         state,
     )

@@ -10,14 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from b4g.core.did.resolver import DidResolver, key_from_document
 from b4g.core.infra.fetch import FetchError, FetchPolicy, SafeFetcher
 from b4g.core.infra.service import Runtime
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
-from b4g.core.verification import VerificationResult, Verifier
+from b4g.core.proofs.vc_jwt import issuer_id
+from b4g.core.trust import TrustState
+from b4g.core.verification import Check, VerificationResult, Verifier
 from b4g.verifier.domain.did_documents import document_from_methods
+from b4g.verifier.domain.trust import trust_check
 from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.store import local_state as store
 
@@ -30,7 +34,10 @@ class LocalVerification:
         self._fetcher = fetcher
         self._remote = DidResolver(fetcher.fetch_json)
         self._verifier = Verifier(
-            store=ContextStore(), resolve_key=self.resolve_key, status_fetcher=self.status_list
+            store=ContextStore(),
+            resolve_key=self.resolve_key,
+            status_fetcher=self.status_list,
+            trust=self.issuer_trust,
         )
 
     @classmethod
@@ -75,6 +82,20 @@ class LocalVerification:
             if isinstance(document, dict):
                 return document
         return text
+
+    async def issuer_trust(self, credential: Mapping[str, Any]) -> Check:
+        """From the local copy of the registry's trust state (fed by b4g.registry.trust.v1)."""
+        issuer = issuer_id(credential)
+        async with self._pool.acquire() as conn:
+            found = await store.trust_state(conn, issuer) if issuer else None
+        state = msgspec.convert(found[0], TrustState) if found else None
+        issued = credential.get("validFrom") or credential.get("issuanceDate")
+        moment = (
+            datetime.fromisoformat(issued.replace("Z", "+00:00"))
+            if isinstance(issued, str)
+            else None
+        )
+        return trust_check(state, now=datetime.now(UTC), issued=moment)
 
     async def status_list(self, url: str) -> Mapping[str, Any]:
         async with self._pool.acquire() as conn:
