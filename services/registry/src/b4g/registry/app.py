@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
+from b4g.registry.api.routes import ROUTES
 
 
 def service_spec() -> ServiceSpec:
@@ -13,5 +15,6 @@ def service_spec() -> ServiceSpec:
             "The trust registry of badge issuers and their Quality Label for badge recognition."
         ),
         version="0.1.0",
-        route_handlers=[],
+        route_handlers=ROUTES,
+        migrations=load_migrations("b4g.registry", "b4g.registry.store.migrations"),
     )

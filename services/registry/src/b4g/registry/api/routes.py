@@ -1,0 +1,173 @@
+"""The registry's HTTP API: organisations and DIDs (admin, by role), trust by DID (public),
+audit-chain verification (auditor)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.openapi.spec import Example
+from litestar.params import Body, FromPath, JSONBody
+
+from b4g.core.infra.settings import BaseSettings
+from b4g.core.trust import TrustState
+from b4g.registry.usecases.registry import Principal, Registry
+
+
+class NewOrganisation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    legal_name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+    website: Annotated[str, msgspec.Meta(pattern="^https?://", max_length=500)] | None = None
+    contact_email: (
+        Annotated[str, msgspec.Meta(pattern="^[^@\\s]+@[^@\\s]+$", max_length=320)] | None
+    ) = None
+
+
+class StatusChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    status: Literal["active", "suspended", "removed"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class NewDid(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    did: Annotated[str, msgspec.Meta(pattern="^did:(key|web):[A-Za-z0-9._%:-]+$", max_length=500)]
+
+
+class Organisation(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    legal_name: str
+    country: str
+    website: str | None
+    contact_email: str | None
+    status: str
+
+
+def registry_of(state: State) -> Registry:
+    if "registry" not in state:
+        settings: BaseSettings = state.runtime.settings
+        state.registry = Registry(
+            state.runtime.require_pool(), domain=settings.public_base_url or "badges4good-registry"
+        )
+    registry: Registry = state.registry
+    return registry
+
+
+async def principal(state: State, request: Request[Any, Any, Any]) -> Principal:
+    token = request.headers.get("authorization", "")
+    scheme, _, value = token.partition(" ")
+    return await registry_of(state).authenticate(
+        value.strip() if scheme.lower() == "bearer" else None
+    )
+
+
+def _org(row: dict[str, Any]) -> Organisation:
+    return msgspec.convert(row, Organisation, from_attributes=True, strict=False)
+
+
+@post(
+    "/organisations",
+    tags=["organisations"],
+    summary="Register an organisation",
+    description="Registry admins register an organisation that issues badges.",
+    status_code=201,
+)
+async def create_organisation(
+    state: State,
+    request: Request[Any, Any, Any],
+    data: Annotated[
+        NewOrganisation,
+        Body(
+            examples=[
+                Example(
+                    summary="A youth centre",
+                    value={
+                        "legal_name": "Kaunas Youth Centre",
+                        "country": "LT",
+                        "website": "https://kyc.example",
+                        "contact_email": "info@kyc.example",
+                    },
+                )
+            ]
+        ),
+    ],
+) -> Organisation:
+    who = await principal(state, request)
+    return _org(await registry_of(state).create_organisation(who, msgspec.to_builtins(data)))
+
+
+@post(
+    "/organisations/{org_id:uuid}/status",
+    tags=["organisations"],
+    summary="Change an organisation's registry status",
+    status_code=200,
+)
+async def change_status(
+    state: State,
+    request: Request[Any, Any, Any],
+    org_id: FromPath[uuid.UUID],
+    data: JSONBody[StatusChange],
+) -> Organisation:
+    who = await principal(state, request)
+    return _org(await registry_of(state).set_status(who, org_id, data.status, data.reason))
+
+
+@post(
+    "/organisations/{org_id:uuid}/dids",
+    tags=["dids"],
+    status_code=201,
+    summary="Register a DID and get the challenge that proves control of it",
+    description=(
+        "Returns the document to sign (`sign`): add a Data Integrity proof "
+        "(eddsa-jcs-2022 or eddsa-rdfc-2022) made with a key the DID lists under "
+        "`authentication` or `assertionMethod`, and POST it to `…/dids/proof`."
+    ),
+)
+async def register_did(
+    state: State,
+    request: Request[Any, Any, Any],
+    org_id: FromPath[uuid.UUID],
+    data: JSONBody[NewDid],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).register_did(who, org_id, data.did)
+
+
+@post(
+    "/organisations/{org_id:uuid}/dids/proof",
+    tags=["dids"],
+    status_code=200,
+    summary="Prove control of a DID with the signed challenge",
+)
+async def prove_did(
+    state: State,
+    request: Request[Any, Any, Any],
+    org_id: FromPath[uuid.UUID],
+    data: JSONBody[dict[str, Any]],
+) -> TrustState:
+    who = await principal(state, request)
+    return await registry_of(state).prove_did(who, org_id, data)
+
+
+@get(
+    "/trust/{did:str}",
+    tags=["trust"],
+    summary="Trust state of an issuer DID",
+    description="Public and cacheable. 404 for DIDs that are unknown or not proven.",
+)
+async def trust(state: State, did: FromPath[str]) -> Response[TrustState]:
+    found = await registry_of(state).trust(did)
+    return Response(
+        found,
+        headers={"Cache-Control": "public, max-age=60", "ETag": f'"{found.did}-{found.sequence}"'},
+    )
+
+
+@get("/audit/verify", tags=["audit"], summary="Verify the audit log's hash chain")
+async def verify_audit(state: State, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).verify_audit(who)
+
+
+ROUTES = [create_organisation, change_status, register_did, prove_did, trust, verify_audit]

@@ -1,0 +1,22 @@
+"""Who may do what in the registry (pure)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+ROLES: Final = ("registry_admin", "assessor", "committee", "org_admin", "auditor")
+
+PERMISSIONS: Final = {
+    "organisation.create": {"registry_admin"},
+    "organisation.status": {"registry_admin"},
+    "did.register": {"registry_admin", "org_admin"},
+    "did.prove": {"registry_admin", "org_admin"},
+    "audit.read": {"auditor", "registry_admin"},
+}
+
+
+def allowed(role: str, action: str, *, own_organisation: bool = True) -> bool:
+    """Organisation admins act only on their own organisation."""
+    if role not in PERMISSIONS.get(action, set()):
+        return False
+    return own_organisation or role != "org_admin"
