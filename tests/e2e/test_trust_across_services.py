@@ -1,0 +1,141 @@
+"""Registry → Kafka → verifier, as separate processes: an organisation proves its DID at the
+registry and, moments later, the verifier names it as a registered issuer; suspending the
+organisation shows up in verification too."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.infra.kafka import ensure_topics
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
+from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
+from tests.e2e.test_services import start_service
+
+pytestmark = pytest.mark.e2e
+
+KEY = Ed25519KeyPair.from_seed(bytes(range(40, 72)))
+DID = f"did:key:{KEY.public_multibase}"
+VM = f"{DID}#{KEY.public_multibase}"
+
+
+def badge() -> dict:
+    credential = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": DID, "type": ["Profile"], "name": "Riga Learning Hub"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "urn:uuid:5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                "type": ["Achievement"],
+                "name": "Mentoring",
+                "criteria": {"narrative": "Mentored a newcomer."},
+            },
+        },
+    }
+    proof = create_proof(
+        credential,
+        key=KEY,
+        verification_method=VM,
+        created="2026-01-01T00:00:00Z",
+        rdf=rdf_canonizer(ContextStore()),
+    )
+    return add_proof(credential, proof)
+
+
+@pytest.fixture
+async def services(stack, prefix):
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    started = {}
+    for name in ("registry", "verifier"):
+        url = await stack.new_database(name)
+        proc, base = start_service(name, url, stack.bootstrap, prefix)
+        started[name] = (proc, base, url)
+    yield {name: base for name, (_, base, _) in started.items()}, started["registry"][2]
+    for proc, _, url in started.values():
+        proc.kill()
+        proc.wait()
+        Path(proc.log_path).unlink(missing_ok=True)
+        await stack.drop(url)
+
+
+async def trust_of(client: httpx.AsyncClient, verifier: str, credential: dict, code: str):
+    async with asyncio.timeout(10):
+        while True:
+            body = (
+                await client.post(
+                    f"{verifier}/credentials/verify", json={"verifiableCredential": credential}
+                )
+            ).json()
+            check = next(r for r in body["results"] if r["name"] == "issuer_trust")
+            if check["code"] == code:
+                return check
+            await asyncio.sleep(0.1)
+
+
+async def test_registry_trust_reaches_the_verifier(services):
+    bases, registry_db = services
+    env = {**os.environ, "B4G_DATABASE_URL": registry_db}
+    admin = subprocess.run(
+        [sys.executable, "-m", "b4g.registry", "create-key", "--role", "registry_admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    auth = {"Authorization": f"Bearer {admin}"}
+    registry, verifier = bases["registry"], bases["verifier"]
+    credential = badge()
+    async with httpx.AsyncClient(timeout=10) as client:
+        before = await trust_of(client, verifier, credential, "issuer_not_registered")
+        assert before["state"] == "fail"
+        org = (
+            await client.post(
+                f"{registry}/organisations",
+                headers=auth,
+                json={"legal_name": "Riga Learning Hub", "country": "LV"},
+            )
+        ).json()["id"]
+        sign = (
+            await client.post(
+                f"{registry}/organisations/{org}/dids", headers=auth, json={"did": DID}
+            )
+        ).json()["sign"]
+        response = add_proof(
+            sign,
+            create_proof(
+                sign,
+                key=KEY,
+                verification_method=VM,
+                created="2026-01-01T00:00:00Z",
+                cryptosuite=JCS,
+                proof_purpose="assertionMethod",
+            ),
+        )
+        proven = await client.post(
+            f"{registry}/organisations/{org}/dids/proof", headers=auth, json=response
+        )
+        assert proven.status_code == 200, proven.text
+        registered = await trust_of(client, verifier, credential, "no_label")
+        assert "Riga Learning Hub is a registered issuer" in registered["message"]
+        await client.post(
+            f"{registry}/organisations/{org}/status",
+            headers=auth,
+            json={"status": "suspended", "reason": "under review"},
+        )
+        suspended = await trust_of(client, verifier, credential, "issuer_not_trusted")
+        assert "suspended" in suspended["message"]
