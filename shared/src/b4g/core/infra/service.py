@@ -23,6 +23,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -137,6 +138,16 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
 
     assets = Path(swagger_ui_bundle.swagger_ui_path)
     openapi = OpenAPIConfig(
+        components=Components(
+            security_schemes={
+                "ApiKey": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="b4g_<id>_<secret>",
+                    description="An API key, sent as `Authorization: Bearer …`",
+                ),
+            }
+        ),
         title=spec.title,
         version=spec.version,
         description=spec.description,

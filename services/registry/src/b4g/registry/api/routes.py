@@ -16,6 +16,8 @@ from b4g.core.infra.settings import BaseSettings
 from b4g.core.trust import TrustState
 from b4g.registry.usecases.registry import Principal, Registry
 
+API_KEY: list[dict[str, list[str]]] = [{"ApiKey": []}]
+
 
 class NewOrganisation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     legal_name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
@@ -69,6 +71,7 @@ def _org(row: dict[str, Any]) -> Organisation:
 @post(
     "/organisations",
     tags=["organisations"],
+    security=API_KEY,
     summary="Register an organisation",
     description="Registry admins register an organisation that issues badges.",
     status_code=201,
@@ -100,6 +103,7 @@ async def create_organisation(
 @post(
     "/organisations/{org_id:uuid}/status",
     tags=["organisations"],
+    security=API_KEY,
     summary="Change an organisation's registry status",
     status_code=200,
 )
@@ -116,6 +120,7 @@ async def change_status(
 @post(
     "/organisations/{org_id:uuid}/dids",
     tags=["dids"],
+    security=API_KEY,
     status_code=201,
     summary="Register a DID and get the challenge that proves control of it",
     description=(
@@ -137,6 +142,7 @@ async def register_did(
 @post(
     "/organisations/{org_id:uuid}/dids/proof",
     tags=["dids"],
+    security=API_KEY,
     status_code=200,
     summary="Prove control of a DID with the signed challenge",
 )
@@ -164,7 +170,12 @@ async def trust(state: State, did: FromPath[str]) -> Response[TrustState]:
     )
 
 
-@get("/audit/verify", tags=["audit"], summary="Verify the audit log's hash chain")
+@get(
+    "/audit/verify",
+    tags=["audit"],
+    summary="Verify the audit log's hash chain",
+    security=API_KEY,
+)
 async def verify_audit(state: State, request: Request[Any, Any, Any]) -> dict[str, Any]:
     who = await principal(state, request)
     return await registry_of(state).verify_audit(who)
