@@ -10,6 +10,8 @@ import pytest
 
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.migrate import migrate
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.app import issuer_migrations
 from b4g.issuer.domain.sealing import LocalKeyProvider
 from b4g.issuer.store import issuers as issuer_store
@@ -32,6 +34,7 @@ async def ctx_and_issuer(database):
         verifier_base_url="http://verifier.test",
         status_list_capacity=8,
         status_list_probes=3,
+        rdf=rdf_canonizer(ContextStore()),
     )
     async with pool.acquire() as conn:
         platform = await platform_store.insert_platform(conn, uuid.uuid4(), "p")
@@ -95,6 +98,7 @@ async def test_indexes_are_spread_randomly(database):
         base_url="http://issuer.test",
         verifier_base_url="http://verifier.test",
         status_list_capacity=131_072,
+        rdf=rdf_canonizer(ContextStore()),
     )
     try:
         async with pool.acquire() as conn:

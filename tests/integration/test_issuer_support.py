@@ -49,3 +49,11 @@ async def issuer_app(stack: Any, prefix: str, **overrides: Any) -> AsyncIterator
             yield Harness(client, pool)
         finally:
             await pool.close()
+
+
+def rdf_canonizer():
+    """The core's RDFC-1.0 canonicaliser over the pinned contexts, as the verifier uses it."""
+    from b4g.core.jsonld.canon import rdf_canonizer as canonizer
+    from b4g.core.jsonld.documents import ContextStore
+
+    return canonizer(ContextStore())

@@ -1,4 +1,4 @@
-"""Pure rules of the issuer: did:web identifiers, status bits and transitions, OB objects,
+"""Pure rules of the issuer: did:web identifiers, status transitions, OB objects,
 idempotency fingerprints, scopes."""
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from b4g.issuer.domain.status import (
     status_entry,
     status_list_url,
 )
-from b4g.issuer.domain.status_bits import bit_at, with_bit
 
 ISSUER = uuid.UUID("6f1c3a0e-3c0b-4b8e-9a51-0d7c2b2f5d11")
 
@@ -62,25 +61,6 @@ def test_did_document_lists_keys_under_assertion_method_only():
     assert document["assertionMethod"] == [f"{did}#z6MkA", f"{did}#z6MkB"]
     assert "authentication" not in document
     assert did_key_for("z6MkA") == "did:key:z6MkA"
-
-
-@settings(max_examples=100, deadline=None)
-@given(indexes=st.sets(st.integers(min_value=0, max_value=8 * 64 - 1), max_size=40))
-def test_status_bits_set_and_clear_exactly_their_index(indexes):
-    bits = bytes(64)
-    for index in indexes:
-        bits = with_bit(bits, index, True)
-    assert {i for i in range(8 * 64) if bit_at(bits, i)} == indexes
-    for index in indexes:
-        bits = with_bit(bits, index, False)
-    assert bits == bytes(64)
-
-
-def test_index_zero_is_the_leftmost_bit_of_the_first_byte():
-    assert with_bit(bytes(2), 0, True) == b"\x80\x00"
-    assert with_bit(bytes(2), 15, True) == b"\x00\x01"
-    with pytest.raises(IndexError):
-        with_bit(bytes(2), 16, True)
 
 
 def test_revocation_is_final_and_suspension_reversible():

@@ -15,6 +15,8 @@ from litestar.di import Provide
 from b4g.core.infra.migrate import Migration, load_migrations
 from b4g.core.infra.service import Runtime, ServiceSpec
 from b4g.core.infra.settings import SettingsError
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.api.auth import provide_principal
 from b4g.issuer.api.routes import ROUTES
 from b4g.issuer.domain.sealing import (
@@ -69,6 +71,7 @@ def build_context(runtime: Runtime) -> IssuerContext:
         base_url=settings.issuer_base_url(),
         verifier_base_url=settings.verifier_base_url.rstrip("/"),
         status_list_capacity=settings.status_list_capacity,
+        rdf=rdf_canonizer(ContextStore()),
         status_list_probes=settings.status_list_probes,
         outbox_shards=settings.outbox_shards,
     )

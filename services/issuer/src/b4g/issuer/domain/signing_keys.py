@@ -7,8 +7,8 @@ from typing import Any
 import nacl.utils
 
 from b4g.core.crypto.keys import Ed25519KeyPair
-from b4g.core.crypto.multibase import b64url_encode
 from b4g.core.crypto.multikey import decode_public
+from b4g.core.proofs.vc_jwt import ed25519_jwk
 
 SEED_BYTES = 32
 
@@ -23,5 +23,4 @@ def key_pair(seed: bytes) -> Ed25519KeyPair:
 
 def public_jwk(public_key_multibase: str, kid: str) -> dict[str, Any]:
     """The public OKP/Ed25519 JWK (RFC 8037) of a Multikey, named by its verification method."""
-    x = b64url_encode(decode_public(public_key_multibase))
-    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"}
+    return {**ed25519_jwk(decode_public(public_key_multibase), kid), "alg": "EdDSA", "use": "sig"}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from b4g.core.proofs.data_integrity import RdfCanonizer
 from b4g.issuer.domain.sealing import KeyProvider
 
 
@@ -22,6 +23,7 @@ class IssuerContext:
     base_url: str  # this service's public base URL; did:web identifiers derive from it
     verifier_base_url: str  # status-list URLs point here
     status_list_capacity: int
+    rdf: RdfCanonizer  # RDFC-1.0 over the pinned contexts, built once per process
     status_list_probes: int = 8
     outbox_shards: int = 16
     clock: Callable[[], datetime] = utc_now

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from b4g.core.infra.db import Conn
+from b4g.core.statuslist import new_bits
 from b4g.issuer.domain.status import random_indexes, status_list_url
 from b4g.issuer.settings import STATUS_LIST_LENGTH
 from b4g.issuer.store import status_lists as store
@@ -50,7 +51,7 @@ async def allocate(
             seq=seq,
             length=STATUS_LIST_LENGTH,
             capacity=ctx.status_list_capacity,
-            bits=bytes(STATUS_LIST_LENGTH // 8),
+            bits=bytes(new_bits(STATUS_LIST_LENGTH)),
         ):
             opened.append(list_id)
         # Else lost the race: someone else's list number `seq` is now committed; fill that one.

@@ -1,0 +1,299 @@
+"""Issuing, reading, revoking, suspending and reinstating credentials."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, HeaderParameter, QueryParameter
+
+from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
+from b4g.issuer.domain.credentials import Recipient, credential_uri, recipient_lookup_key
+from b4g.issuer.store.credentials import CredentialFilter, CredentialRow
+from b4g.issuer.usecases import issuance, reading, status_changes
+from b4g.issuer.usecases.errors import InvalidRequest, NotAcceptable
+
+from .auth import require
+from .deps import Caller, Ctx
+from .models import (
+    CredentialStatusOut,
+    CredentialSummaryOut,
+    IssuedOut,
+    IssueIn,
+    StatusChangeIn,
+    StatusChangeOut,
+    body_with_examples,
+    fields_of,
+)
+from .paging import Limit, Offset
+
+VC_JWT = "application/vc+jwt"
+VC_LD = "application/vc+ld+json"
+
+ISSUE_EXAMPLE = {
+    "achievementId": "6f1c3a0e-3c0b-4b8e-9a51-0d7c2b2f5d11",
+    "recipient": {"email": "learner@example.org"},
+    "proofFormats": ["eddsa-rdfc-2022"],
+    "narrative": "Led the spring planting with 12 neighbours.",
+    "evidence": [{"id": "https://example.org/portfolio/42", "name": "Garden photo diary"}],
+    "results": [{"value": "92"}],
+}
+
+IssueBody = Annotated[IssueIn, body_with_examples("By email, with evidence", ISSUE_EXAMPLE)]
+ReasonBody = Annotated[
+    StatusChangeIn | None, body_with_examples("With a reason", {"reason": "awarded in error"})
+]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        required=False,
+        max_length=200,
+        description=(
+            "Any unique string (e.g. a UUID) per credential you mean to issue. Retrying with the "
+            "same key and body returns the same credential; the same key with another body is "
+            "409 `idempotency_key_reused`."
+        ),
+    ),
+]
+
+
+def issued_out(row: CredentialRow) -> IssuedOut:
+    return IssuedOut(
+        id=credential_uri(row.id),
+        credential_id=str(row.id),
+        status=row.status,
+        proof_formats=list(row.formats),
+        issued_at=row.issued_at,
+        credential=row.document,
+        jwt=row.jwt,
+    )
+
+
+def summary_out(row: CredentialRow) -> CredentialSummaryOut:
+    return CredentialSummaryOut(
+        id=credential_uri(row.id),
+        credential_id=str(row.id),
+        issuer_id=str(row.issuer_id),
+        achievement_id=str(row.achievement_id),
+        achievement_version=row.achievement_version,
+        status=row.status,
+        proof_formats=list(row.formats),
+        issued_at=row.issued_at,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+    )
+
+
+def status_entries(row: CredentialRow) -> list[dict[str, Any]]:
+    if row.document is not None:
+        found = row.document.get("credentialStatus", [])
+        return found if isinstance(found, list) else [found]
+    return []
+
+
+class CredentialsController(Controller):
+    tags = ["credentials"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @post(
+        "/issuers/{issuer_id:uuid}/credentials",
+        summary="Issue an Open Badges 3.0 credential",
+        description=(
+            "Signs an OpenBadgeCredential for one recipient with the issuer's current key, "
+            "with a revocation entry at a random index of the issuer's status list. "
+            "`proofFormats`: `eddsa-rdfc-2022` (default), `eddsa-jcs-2022`, `vc-jwt`, or "
+            "several (Data Integrity proofs form a proof set; a JWT is returned beside it). "
+            "Needs the `issue` scope. Send an `Idempotency-Key` to retry safely."
+        ),
+    )
+    async def issue_credential(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        issuer_id: FromPath[uuid.UUID],
+        data: IssueBody,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[IssuedOut]:
+        require(principal, SCOPE_ISSUE)
+        if data.recipient.email is None and data.recipient.id is None:
+            raise InvalidRequest("recipient needs an `email` or an `id`")
+        request = issuance.IssueRequest(
+            achievement_id=data.achievement_id,
+            recipient=Recipient(email=data.recipient.email, id=data.recipient.id),
+            formats=tuple(dict.fromkeys(data.proof_formats)),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            awarded_date=data.awarded_date,
+            narrative=data.narrative,
+            evidence=[fields_of(e) for e in data.evidence or []],
+            results=[fields_of(r) for r in data.results or []],
+            body=msgspec.to_builtins(data),
+        )
+        issued = await issuance.issue(ctx, principal, issuer_id, request, idempotency_key)
+        headers = {"Location": f"/credentials/{issued.credential.id}"}
+        if issued.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(issued_out(issued.credential), status_code=201, headers=headers)
+
+    @get(
+        "/credentials/{credential_id:uuid}",
+        summary="Get a signed credential",
+        description=(
+            "JSON-LD (with its Data Integrity proofs) by default; `Accept: application/vc+jwt` "
+            "returns the compact VC-JWT when the credential was issued in that format."
+        ),
+        media_type=VC_LD,
+    )
+    async def get_credential(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        request: Request[Any, Any, Any],
+        credential_id: FromPath[uuid.UUID],
+    ) -> Response[Any]:
+        require(principal, SCOPE_READ)
+        row, _history = await reading.get_credential(ctx, principal, credential_id)
+        wants_jwt = VC_JWT in (request.headers.get("accept") or "")
+        if wants_jwt or row.document is None:
+            if row.jwt is None:
+                raise NotAcceptable("this credential was not issued as a VC-JWT")
+            if not wants_jwt and "json" in (request.headers.get("accept") or "json"):
+                raise NotAcceptable(
+                    "this credential exists only as a VC-JWT: send Accept: application/vc+jwt"
+                )
+            return Response(row.jwt, media_type=VC_JWT)
+        return Response(row.document, media_type=VC_LD)
+
+    @get(
+        "/credentials",
+        summary="List issued credentials",
+        description="Newest first. Filter by issuer, achievement, recipient, status and date.",
+    )
+    async def list_credentials(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        issuer_id: Annotated[uuid.UUID | None, QueryParameter(name="issuerId")] = None,
+        achievement_id: Annotated[uuid.UUID | None, QueryParameter(name="achievementId")] = None,
+        recipient_email: Annotated[str | None, QueryParameter(name="recipientEmail")] = None,
+        recipient_id: Annotated[str | None, QueryParameter(name="recipientId")] = None,
+        status: Annotated[
+            str | None, QueryParameter(enum=["active", "revoked", "suspended"])
+        ] = None,
+        issued_after: Annotated[datetime | None, QueryParameter(name="issuedAfter")] = None,
+        issued_before: Annotated[datetime | None, QueryParameter(name="issuedBefore")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> list[CredentialSummaryOut]:
+        require(principal, SCOPE_READ)
+        if recipient_email and recipient_id:
+            raise InvalidRequest("filter by recipientEmail or recipientId, not both")
+        recipient = (
+            recipient_lookup_key(email=recipient_email, id=recipient_id)
+            if recipient_email or recipient_id
+            else None
+        )
+        where = CredentialFilter(
+            issuer_id=issuer_id,
+            achievement_id=achievement_id,
+            recipient=recipient,
+            status=status,
+            issued_after=issued_after,
+            issued_before=issued_before,
+        )
+        rows = await reading.list_credentials(ctx, principal, where, limit=limit, offset=offset)
+        return [summary_out(row) for row in rows]
+
+    @get("/credentials/{credential_id:uuid}/status", summary="Status and history of a credential")
+    async def get_status(
+        self, ctx: Ctx, principal: Caller, credential_id: FromPath[uuid.UUID]
+    ) -> CredentialStatusOut:
+        require(principal, SCOPE_READ)
+        row, history = await reading.get_credential(ctx, principal, credential_id)
+        return CredentialStatusOut(
+            id=credential_uri(row.id),
+            status=row.status,
+            credential_status=status_entries(row),
+            history=[
+                StatusChangeOut(
+                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
+                )
+                for h in history
+            ],
+        )
+
+    async def _change(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        credential_id: uuid.UUID,
+        operation: str,
+        data: StatusChangeIn | None,
+    ) -> CredentialStatusOut:
+        require(principal, SCOPE_REVOKE)
+        reason = data.reason if data is not None else None
+        changed = await status_changes.change_status(
+            ctx, principal, credential_id, operation, reason
+        )
+        row, history = await reading.get_credential(ctx, principal, credential_id)
+        return CredentialStatusOut(
+            id=credential_uri(row.id),
+            status=changed.credential.status,
+            credential_status=status_entries(row),
+            history=[
+                StatusChangeOut(
+                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
+                )
+                for h in history
+            ],
+            status_list_version=changed.list_version,
+        )
+
+    @post(
+        "/credentials/{credential_id:uuid}/revoke",
+        summary="Revoke a credential (final)",
+        description=(
+            "Sets its bit in the revocation list, re-signs the list and publishes it (new "
+            "version) with `credential.status-changed`. Needs the `revoke` scope."
+        ),
+        status_code=200,
+    )
+    async def revoke(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        credential_id: FromPath[uuid.UUID],
+        data: ReasonBody = None,
+    ) -> CredentialStatusOut:
+        return await self._change(ctx, principal, credential_id, "revoke", data)
+
+    @post(
+        "/credentials/{credential_id:uuid}/suspend",
+        summary="Suspend a credential (issuers created with allowSuspension)",
+        status_code=200,
+    )
+    async def suspend(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        credential_id: FromPath[uuid.UUID],
+        data: ReasonBody = None,
+    ) -> CredentialStatusOut:
+        return await self._change(ctx, principal, credential_id, "suspend", data)
+
+    @post(
+        "/credentials/{credential_id:uuid}/reinstate",
+        summary="Reinstate a suspended credential",
+        status_code=200,
+    )
+    async def reinstate(
+        self,
+        ctx: Ctx,
+        principal: Caller,
+        credential_id: FromPath[uuid.UUID],
+        data: ReasonBody = None,
+    ) -> CredentialStatusOut:
+        return await self._change(ctx, principal, credential_id, "reinstate", data)

@@ -1,0 +1,213 @@
+"""Issuing one credential: one transaction that claims its status entries, signs it, stores it
+and writes `credential.issued` to the outbox. Idempotent per `Idempotency-Key`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from b4g.core.events.payloads import CredentialIssuedV1
+from b4g.core.events.topics import CREDENTIAL_ISSUED
+from b4g.core.infra.db import Conn
+from b4g.issuer.domain.access import Principal
+from b4g.issuer.domain.credentials import (
+    Recipient,
+    build_credential,
+    credential_subject,
+)
+from b4g.issuer.domain.idempotency import request_fingerprint
+from b4g.issuer.domain.profiles import profile_document
+from b4g.issuer.domain.signing import DEFAULT_FORMAT, PROOF_FORMATS, sign_credential
+from b4g.issuer.domain.status import ACTIVE, REVOCATION, SUSPENSION, status_entry
+from b4g.issuer.domain.timestamps import xsd_datetime
+from b4g.issuer.store import achievements as achievement_store
+from b4g.issuer.store import credentials as store
+from b4g.issuer.store import issuers as issuer_store
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.errors import (
+    AchievementNotFound,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    IssuerNotFound,
+)
+from b4g.issuer.usecases.events import record_event
+from b4g.issuer.usecases.issuers import signing_key
+from b4g.issuer.usecases.status_allocation import allocate
+from b4g.issuer.usecases.status_publishing import publish_list
+
+_ATTEMPTS = 3  # deadlocks between two issuances' random claims are possible, if unlikely
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRequest:
+    achievement_id: uuid.UUID
+    recipient: Recipient
+    formats: tuple[str, ...] = (DEFAULT_FORMAT,)
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    awarded_date: datetime | None = None
+    narrative: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    body: Any = None  # the request as received, for the idempotency fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    credential: store.CredentialRow
+    replayed: bool  # an earlier request with the same Idempotency-Key made it
+
+
+async def issue(
+    ctx: IssuerContext,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    request: IssueRequest,
+    idempotency_key: str | None = None,
+) -> Issued:
+    _check(request)
+    fingerprint = request_fingerprint(issuer_id, request.body) if idempotency_key else None
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                if idempotency_key is not None:
+                    earlier = await store.by_idempotency_key(
+                        conn, principal.platform_id, idempotency_key
+                    )
+                    if earlier is not None:
+                        return _replay(earlier, fingerprint)
+                row, issuer_did = await _issue(
+                    conn, ctx, principal, issuer_id, request, fingerprint
+                )
+                await store.insert_credential(conn, row, idempotency_key)
+                await _announce(conn, ctx, row, issuer_did)
+                return Issued(row, replayed=False)
+        except asyncpg.UniqueViolationError:
+            if idempotency_key is None or attempt == _ATTEMPTS:
+                raise
+            # A concurrent request with the same key won; the next attempt returns its result.
+        except asyncpg.DeadlockDetectedError:
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check(request: IssueRequest) -> None:
+    if not request.formats or any(f not in PROOF_FORMATS for f in request.formats):
+        raise InvalidRequest(f"proof formats must be from {', '.join(PROOF_FORMATS)}")
+    if (request.recipient.email is None) == (request.recipient.id is None):
+        raise InvalidRequest("give the recipient's `email` or `id`, not both")
+    if request.valid_from and request.valid_until and request.valid_until <= request.valid_from:
+        raise InvalidRequest("validUntil must be after validFrom")
+
+
+def _replay(earlier: store.CredentialRow, fingerprint: bytes | None) -> Issued:
+    if earlier.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was used with a different request; use a new key"
+        )
+    return Issued(earlier, replayed=True)
+
+
+async def _issue(
+    conn: Conn,
+    ctx: IssuerContext,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    request: IssueRequest,
+    fingerprint: bytes | None,
+) -> tuple[store.CredentialRow, str]:
+    issuer = await issuer_store.get_issuer(conn, issuer_id, platform_id=principal.platform_id)
+    if issuer is None:
+        raise IssuerNotFound(f"no issuer {issuer_id}")
+    achievement = await achievement_store.get_achievement(
+        conn, request.achievement_id, platform_id=principal.platform_id
+    )
+    if achievement is None or achievement.issuer_id != issuer_id:
+        raise AchievementNotFound(f"issuer {issuer_id} has no achievement {request.achievement_id}")
+    key = await signing_key(conn, ctx, issuer_id)
+    now = ctx.clock()
+    credential_id = uuid.uuid4()
+
+    revocation = await allocate(conn, ctx, issuer_id, REVOCATION, credential_id)
+    entries = [status_entry(revocation.url, revocation.index, REVOCATION)]
+    opened = list(revocation.opened_lists)
+    suspension = None
+    if issuer.allow_suspension:
+        suspension = await allocate(conn, ctx, issuer_id, SUSPENSION, credential_id)
+        entries.append(status_entry(suspension.url, suspension.index, SUSPENSION))
+        opened += suspension.opened_lists
+    for list_id in opened:  # a new list is announced before anything points at it
+        await publish_list(conn, ctx, list_id, issuer.did, key)
+
+    valid_from = request.valid_from or now
+    document = build_credential(
+        credential_id=credential_id,
+        issuer_profile=profile_document(issuer.did, issuer.profile),
+        subject=credential_subject(
+            request.recipient,
+            achievement.document,
+            results=request.results,
+            narrative=request.narrative,
+        ),
+        status_entries=entries,
+        valid_from=valid_from,
+        valid_until=request.valid_until,
+        awarded_date=request.awarded_date,
+        evidence=request.evidence,
+    )
+    signed = sign_credential(
+        document,
+        key.pair,
+        key.verification_method,
+        formats=request.formats,
+        created=xsd_datetime(now),
+        rdf=ctx.rdf,
+    )
+    row = store.CredentialRow(
+        id=credential_id,
+        platform_id=principal.platform_id,
+        issuer_id=issuer_id,
+        achievement_id=achievement.id,
+        achievement_version=achievement.version,
+        recipient=request.recipient.lookup_key(),
+        status=ACTIVE,
+        formats=request.formats,
+        document=signed.document,
+        jwt=signed.jwt,
+        status_list_id=revocation.list_id,
+        status_list_index=revocation.index,
+        suspension_list_id=suspension.list_id if suspension else None,
+        suspension_index=suspension.index if suspension else None,
+        issued_at=now,
+        valid_from=valid_from,
+        valid_until=request.valid_until,
+        request_hash=fingerprint,
+    )
+    return row, issuer.did
+
+
+async def _announce(
+    conn: Conn, ctx: IssuerContext, row: store.CredentialRow, issuer_did: str
+) -> None:
+    payload = CredentialIssuedV1(
+        credential_id=f"urn:uuid:{row.id}",
+        issuer_id=str(row.issuer_id),
+        issuer_did=issuer_did,
+        achievement_id=f"urn:uuid:{row.achievement_id}",
+        issued_at=xsd_datetime(row.issued_at),
+        valid_from=xsd_datetime(row.valid_from) if row.valid_from else None,
+        valid_until=xsd_datetime(row.valid_until) if row.valid_until else None,
+    )
+    await record_event(
+        conn,
+        ctx,
+        event_type=CREDENTIAL_ISSUED,
+        key=f"urn:uuid:{row.id}",
+        payload=payload,
+        subject=f"urn:uuid:{row.id}",
+    )

@@ -1,0 +1,103 @@
+"""Revoke, suspend, reinstate: the credential's status, its status-list bit, the re-signed list
+and both events change in one transaction. Revocation is final."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from b4g.core.events.payloads import CredentialStatusChangedV1
+from b4g.core.events.topics import CREDENTIAL_STATUS_CHANGED
+from b4g.issuer.domain.access import Principal
+from b4g.issuer.domain.credentials import credential_uri
+from b4g.issuer.domain.status import (
+    EVENT_STATUS,
+    OPERATIONS,
+    REVOKED,
+    SUSPENDED,
+    may_change,
+)
+from b4g.issuer.domain.timestamps import xsd_datetime
+from b4g.issuer.store import credentials as store
+from b4g.issuer.store import issuers as issuer_store
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.errors import (
+    CredentialNotFound,
+    InvalidRequest,
+    InvalidTransition,
+    SuspensionNotEnabled,
+)
+from b4g.issuer.usecases.events import record_event
+from b4g.issuer.usecases.issuers import signing_key
+from b4g.issuer.usecases.status_publishing import set_status_bit
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    credential: store.CredentialRow
+    change: store.StatusChangeRow
+    list_version: int
+
+
+async def change_status(
+    ctx: IssuerContext,
+    principal: Principal,
+    credential_id: uuid.UUID,
+    operation: str,
+    reason: str | None,
+) -> StatusChanged:
+    target = OPERATIONS.get(operation)
+    if target is None:
+        raise InvalidRequest(f"operation must be one of {', '.join(OPERATIONS)}")
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        credential = await store.get_credential(
+            conn, credential_id, principal.platform_id, lock=True
+        )
+        if credential is None:
+            raise CredentialNotFound(f"no credential {credential_id}")
+        if target == SUSPENDED and credential.suspension_list_id is None:
+            raise SuspensionNotEnabled(
+                "this credential has no suspension entry; its issuer was created without "
+                "allowSuspension"
+            )
+        if not may_change(credential.status, target):
+            raise InvalidTransition(f"a {credential.status} credential cannot be {operation}d")
+        issuer = await issuer_store.get_issuer(
+            conn, credential.issuer_id, platform_id=principal.platform_id
+        )
+        assert issuer is not None
+        key = await signing_key(conn, ctx, issuer.id)
+        if target == REVOKED:
+            version = await set_status_bit(
+                conn, ctx, credential.status_list_id, credential.status_list_index, True,
+                issuer.did, key,
+            )  # fmt: skip
+        else:  # suspend sets, reinstate clears the suspension entry
+            assert credential.suspension_list_id is not None
+            assert credential.suspension_index is not None
+            version = await set_status_bit(
+                conn, ctx, credential.suspension_list_id, credential.suspension_index,
+                target == SUSPENDED, issuer.did, key,
+            )  # fmt: skip
+        change = await store.set_status(
+            conn, credential_id, target, reason=reason, actor=principal.actor
+        )
+        payload = CredentialStatusChangedV1(
+            credential_id=credential_uri(credential_id),
+            issuer_did=issuer.did,
+            status=EVENT_STATUS[target],
+            reason=reason,
+            actor=principal.actor,
+            changed_at=xsd_datetime(change.changed_at),
+        )
+        await record_event(
+            conn,
+            ctx,
+            event_type=CREDENTIAL_STATUS_CHANGED,
+            key=credential_uri(credential_id),
+            payload=payload,
+            subject=credential_uri(credential_id),
+        )
+        updated = await store.get_credential(conn, credential_id, principal.platform_id)
+        assert updated is not None
+        return StatusChanged(updated, change, version)
