@@ -6,6 +6,7 @@ list version with the bit set; key rotation keeps old credentials verifiable."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from test_issuer_support import VERIFIER_BASE, issuer_app, rdf_canonizer
@@ -13,10 +14,12 @@ from test_issuer_support import VERIFIER_BASE, issuer_app, rdf_canonizer
 from b4g.core.crypto.multikey import decode_public
 from b4g.core.did.did_key import resolve_did_key
 from b4g.core.events.envelope import decode_event
+from b4g.core.jsonld.documents import ContextStore
 from b4g.core.models.ob3 import hash_identity
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey, verify_document
 from b4g.core.proofs.vc_jwt import check_claims, decode_jwt, verify_signature
 from b4g.core.statuslist import check_status, decode_bits, set_indexes
+from b4g.core.verification import Verifier
 
 pytestmark = pytest.mark.integration
 
@@ -333,3 +336,37 @@ async def test_rotation_keeps_old_credentials_verifiable_and_full_lists_roll_ove
         await app.client.post(f"/issuers/{issuer['id']}/keys/{key_id}/compromised", headers=auth)
         [(verified, code, _)] = await verify(app.client, old)
         assert not verified and code == "INVALID_VERIFICATION_METHOD"
+
+
+async def test_the_core_verifier_accepts_issued_credentials_until_revoked(stack, prefix):
+    async with issuer_app(stack, prefix) as app:
+        _, auth = await app.platform()
+        issuer, achievement = await setup_issuer(app, auth)
+
+        async def latest_list(url: str):
+            versions = await published_lists(app, url.rsplit("/", 1)[1])
+            return versions[-1]["credential"]
+
+        verifier = Verifier(
+            store=ContextStore(), resolve_key=did_resolver(app.client), status_fetcher=latest_list
+        )
+        issued = (
+            await app.client.post(
+                f"/issuers/{issuer['id']}/credentials",
+                json={
+                    "achievementId": achievement["id"],
+                    "recipient": {"email": "e@example.org"},
+                    "proofFormats": ["eddsa-rdfc-2022", "vc-jwt"],
+                },
+                headers=auth,
+            )
+        ).json()
+        now = datetime.now(UTC)
+        for presented in (issued["credential"], issued["jwt"]):
+            result = await verifier.verify(presented, now=now)
+            failing = [c for c in result.checks if c.state != "pass"]
+            assert result.verified, failing
+        await app.client.post(f"/credentials/{issued['credentialId']}/revoke", headers=auth)
+        result = await verifier.verify(issued["credential"], now=now)
+        assert not result.verified
+        assert [c.state for c in result.checks if c.name == "status"] == ["fail"]

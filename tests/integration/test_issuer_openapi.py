@@ -23,6 +23,8 @@ async def test_every_operation_has_a_summary_and_writes_have_examples(stack, pre
         assert any(path.startswith("/issuers") for path, _, _ in operations)
         for path, method, op in operations:
             assert op.get("summary"), (method, path)
+            public = path.endswith((".json",)) or path in ("/health", "/ready")
+            assert bool(op.get("security")) != public, (method, path)
             body = op.get("requestBody")
             if body:  # every request body shows an example in Swagger UI
                 schema = body["content"]["application/json"]["schema"]

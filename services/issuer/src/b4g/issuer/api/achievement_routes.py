@@ -15,7 +15,7 @@ from b4g.issuer.usecases import achievements
 from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
-from .deps import Caller, Ctx
+from .deps import API_KEY, Caller, Ctx
 from .models import AchievementIn, AchievementOut, body_with_examples, fields_of
 from .paging import Limit, Offset
 
@@ -68,6 +68,7 @@ def _checked(data: AchievementIn) -> AchievementIn:
 
 class AchievementsController(Controller):
     tags = ["achievements"]  # noqa: RUF012 - Litestar reads it as a class attribute
+    security = API_KEY
 
     @post(
         "/issuers/{issuer_id:uuid}/achievements",

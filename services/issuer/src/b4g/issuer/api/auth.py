@@ -19,6 +19,7 @@ AuthorizationHeader = Annotated[
         name="Authorization",
         required=False,
         description="`Bearer b4g_<key id>_<secret>`: an API key of your platform.",
+        include_in_schema=False,  # documented once, as the `ApiKey` security scheme
     ),
 ]
 

@@ -17,7 +17,7 @@ from b4g.issuer.usecases import issuance, reading, status_changes
 from b4g.issuer.usecases.errors import InvalidRequest, NotAcceptable
 
 from .auth import require
-from .deps import Caller, Ctx
+from .deps import API_KEY, Caller, Ctx
 from .models import (
     CredentialStatusOut,
     CredentialSummaryOut,
@@ -97,6 +97,7 @@ def status_entries(row: CredentialRow) -> list[dict[str, Any]]:
 
 class CredentialsController(Controller):
     tags = ["credentials"]  # noqa: RUF012 - Litestar reads it as a class attribute
+    security = API_KEY
 
     @post(
         "/issuers/{issuer_id:uuid}/credentials",

@@ -9,3 +9,6 @@ from b4g.issuer.usecases.context import IssuerContext
 
 Ctx = NamedDependency[IssuerContext]
 Caller = NamedDependency[Principal]
+
+# The OpenAPI security requirement of every authenticated route (scheme declared by the core).
+API_KEY: list[dict[str, list[str]]] = [{"ApiKey": []}]

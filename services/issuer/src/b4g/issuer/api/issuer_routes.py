@@ -14,7 +14,7 @@ from b4g.issuer.usecases import issuers
 from b4g.issuer.usecases.context import IssuerContext
 
 from .auth import require
-from .deps import Caller, Ctx
+from .deps import API_KEY, Caller, Ctx
 from .models import (
     IssuerOut,
     NewIssuerIn,
@@ -74,6 +74,7 @@ def issuer_out(ctx: IssuerContext, details: issuers.IssuerDetails) -> IssuerOut:
 class IssuersController(Controller):
     path = "/issuers"
     tags = ["issuers"]  # noqa: RUF012 - Litestar reads it as a class attribute
+    security = API_KEY
 
     @post(
         "/",

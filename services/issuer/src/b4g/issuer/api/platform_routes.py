@@ -15,7 +15,7 @@ from b4g.issuer.usecases import platforms
 from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
-from .deps import Caller, Ctx
+from .deps import API_KEY, Caller, Ctx
 from .models import body_with_examples
 
 
@@ -53,6 +53,7 @@ def _view(row: ApiKeyRow) -> ApiKeyView:
 class PlatformKeysController(Controller):
     path = "/platform/api-keys"
     tags = ["platform"]  # noqa: RUF012 - Litestar reads it as a class attribute
+    security = API_KEY
 
     @post(
         "/",
