@@ -5,6 +5,7 @@ list version with the bit set; key rotation keeps old credentials verifiable."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -370,3 +371,22 @@ async def test_the_core_verifier_accepts_issued_credentials_until_revoked(stack,
         result = await verifier.verify(issued["credential"], now=now)
         assert not result.verified
         assert [c.state for c in result.checks if c.name == "status"] == ["fail"]
+
+
+async def test_concurrent_retries_with_one_idempotency_key_issue_once(stack, prefix):
+    async with issuer_app(stack, prefix) as app:
+        _, auth = await app.platform()
+        issuer, achievement = await setup_issuer(app, auth)
+        body = {"achievementId": achievement["id"], "recipient": {"email": "f@example.org"}}
+        headers = {**auth, "Idempotency-Key": "retry-me"}
+        responses = await asyncio.gather(
+            *(
+                app.client.post(f"/issuers/{issuer['id']}/credentials", json=body, headers=headers)
+                for _ in range(5)
+            )
+        )
+        assert {r.status_code for r in responses} == {201}
+        assert len({r.json()["credentialId"] for r in responses}) == 1
+        async with app.pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM credentials") == 1
+            assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 1
