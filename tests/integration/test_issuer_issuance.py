@@ -258,6 +258,16 @@ async def test_revocation_publishes_a_new_list_version_with_the_bit_set(stack, p
             )
         event = decode_event(bytes(changes[-1]["value"])).data
         assert event["status"] == "revoked" and event["reason"] == "awarded in error"
+        # The relay publishes every outbox row to the broker.
+        for _ in range(200):
+            async with app.pool.acquire() as conn:
+                pending = await conn.fetchval(
+                    "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+                )
+            if pending == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert pending == 0
 
         final = await app.client.post(
             f"/credentials/{issued['credentialId']}/reinstate", headers=auth
