@@ -74,8 +74,7 @@ async def services(stack, prefix):
 
 
 async def trust_of(client: httpx.AsyncClient, verifier: str, credential: dict, code: str):
-    # Generous: the consumer group of a freshly started verifier may still be joining.
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(10):
         while True:
             body = (
                 await client.post(

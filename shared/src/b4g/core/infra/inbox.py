@@ -71,7 +71,9 @@ class InboxConsumer:
         """Consume until `stop()`. On stop, offsets of processed events are committed first."""
         consumer = new_consumer(
             self._config.bootstrap_servers,
-            self._config.name,
+            # The group shares the topics' prefix: environments on one cluster never share a
+            # group (a departed member of another environment would stall every rebalance).
+            topic_name(self._config.name, self._config.topic_prefix),
             [topic_name(t, self._config.topic_prefix) for t in self._config.topics],
         )
         await consumer.start()
