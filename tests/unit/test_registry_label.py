@@ -92,3 +92,7 @@ def test_history_answers_held_at_any_moment():
 
     assert held(2025, 3, 1) and not held(2025, 6, 15) and held(2025, 12, 1)
     assert not held(2026, 3, 1)  # a badge issued after the withdrawal
+
+
+def test_no_grant_means_no_history():
+    assert label_history([]) == []

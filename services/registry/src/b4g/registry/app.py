@@ -5,6 +5,7 @@ from __future__ import annotations
 from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
 from b4g.registry.api.routes import ROUTES
+from b4g.registry.consumers.expiry import expiry_loops
 
 
 def service_spec() -> ServiceSpec:
@@ -17,4 +18,5 @@ def service_spec() -> ServiceSpec:
         version="0.1.0",
         route_handlers=ROUTES,
         migrations=load_migrations("b4g.registry", "b4g.registry.store.migrations"),
+        background=expiry_loops,
     )

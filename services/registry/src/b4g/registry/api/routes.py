@@ -181,4 +181,147 @@ async def verify_audit(state: State, request: Request[Any, Any, Any]) -> dict[st
     return await registry_of(state).verify_audit(who)
 
 
-ROUTES = [create_organisation, change_status, register_did, prove_did, trust, verify_audit]
+class NewApplication(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    renewalOf: uuid.UUID | None = None
+
+
+class ApplicationStep(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    # With "apply": self-assessment, evidence links, good-practice examples, the 3-year plan.
+    submission: dict[str, Any] | None = None
+
+
+class Proposal(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    decision: Literal["approve", "reject"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class Reason(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+@post(
+    "/organisations/{org_id:uuid}/applications",
+    tags=["quality label"],
+    status_code=201,
+    security=API_KEY,
+    summary="Express interest in the Quality Label (or start a renewal)",
+)
+async def open_application(
+    state: State,
+    request: Request[Any, Any, Any],
+    org_id: FromPath[uuid.UUID],
+    data: JSONBody[NewApplication],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return _plain(await registry_of(state).open_application(who, org_id, data.renewalOf))
+
+
+@post(
+    "/applications/{app_id:uuid}/{action:str}",
+    tags=["quality label"],
+    status_code=200,
+    security=API_KEY,
+    summary="Move an application: complete_course, apply, withdraw (organisation); "
+    "start_assessment, return_for_changes (assessor)",
+)
+async def move_application(
+    state: State,
+    request: Request[Any, Any, Any],
+    app_id: FromPath[uuid.UUID],
+    action: FromPath[str],
+    data: JSONBody[ApplicationStep],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return _plain(
+        await registry_of(state).move_application(who, app_id, action, data.reason, data.submission)
+    )
+
+
+@post(
+    "/applications/{app_id:uuid}/decisions",
+    tags=["quality label"],
+    status_code=201,
+    security=API_KEY,
+    summary="Propose to grant or refuse (an assessor; another confirms)",
+)
+async def propose_decision(
+    state: State,
+    request: Request[Any, Any, Any],
+    app_id: FromPath[uuid.UUID],
+    data: JSONBody[Proposal],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).propose(who, data.decision, app_id, data.reason)
+
+
+@post(
+    "/grants/{grant_id:uuid}/withdrawals",
+    tags=["quality label"],
+    status_code=201,
+    security=API_KEY,
+    summary="Propose to withdraw a label (committee; another confirms)",
+)
+async def propose_withdrawal(
+    state: State,
+    request: Request[Any, Any, Any],
+    grant_id: FromPath[uuid.UUID],
+    data: JSONBody[Reason],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).propose(who, "withdraw_grant", grant_id, data.reason)
+
+
+@post(
+    "/decisions/{decision_id:uuid}/confirm",
+    tags=["quality label"],
+    status_code=200,
+    security=API_KEY,
+    summary="Confirm a decision (four eyes: not its proposer)",
+)
+async def confirm_decision(
+    state: State, request: Request[Any, Any, Any], decision_id: FromPath[uuid.UUID]
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).confirm(who, decision_id)
+
+
+@post(
+    "/grants/{grant_id:uuid}/{action:str}",
+    tags=["quality label"],
+    status_code=200,
+    security=API_KEY,
+    summary="Suspend or reinstate a label (committee)",
+)
+async def govern_grant(
+    state: State,
+    request: Request[Any, Any, Any],
+    grant_id: FromPath[uuid.UUID],
+    action: FromPath[str],
+    data: JSONBody[Reason],
+) -> dict[str, Any]:
+    who = await principal(state, request)
+    return await registry_of(state).govern_grant(who, grant_id, action, data.reason)
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: str(v) if isinstance(v, uuid.UUID) else v.isoformat() if hasattr(v, "isoformat") else v
+        for k, v in row.items()
+    }
+
+
+ROUTES = [
+    create_organisation,
+    change_status,
+    register_did,
+    prove_did,
+    trust,
+    verify_audit,
+    open_application,
+    move_application,
+    propose_decision,
+    propose_withdrawal,
+    confirm_decision,
+    govern_grant,
+]

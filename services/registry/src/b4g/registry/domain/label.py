@@ -82,7 +82,8 @@ class GrantChange:
 def label_history(changes: list[GrantChange]) -> list[LabelInterval]:
     """Intervals of active / suspended label from a grant's ordered state changes."""
     intervals: list[LabelInterval] = []
-    for change, following in zip(changes, [*changes[1:], None], strict=True):
+    followers: list[GrantChange | None] = [*changes[1:], None]
+    for change, following in zip(changes, followers[: len(changes)], strict=True):
         if change.state not in ("active", "suspended"):
             continue
         end = following.at if following is not None else None

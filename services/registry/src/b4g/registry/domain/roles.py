@@ -12,6 +12,19 @@ PERMISSIONS: Final = {
     "did.register": {"registry_admin", "org_admin"},
     "did.prove": {"registry_admin", "org_admin"},
     "audit.read": {"auditor", "registry_admin"},
+    "label.apply": {"org_admin", "registry_admin"},
+    "label.assess": {"assessor"},
+    "label.confirm": {"assessor", "committee"},
+    "label.govern": {"committee"},
+}
+
+# Who may move an application with each action.
+APPLICATION_ACTIONS: Final = {
+    "complete_course": "label.apply",
+    "apply": "label.apply",
+    "withdraw": "label.apply",
+    "start_assessment": "label.assess",
+    "return_for_changes": "label.assess",
 }
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from b4g.core.trust import TrustState
+from b4g.registry.domain.label import GrantChange, label_history
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def trust_state(org: dict[str, Any], did: dict[str, Any], sequence: int) -> TrustState:
-    # The Quality Label lifecycle is not built yet: every organisation reports "none".
+def trust_state(
+    org: dict[str, Any],
+    did: dict[str, Any],
+    sequence: int,
+    grant: dict[str, Any] | None = None,
+    history: list[tuple[str, datetime]] | None = None,
+) -> TrustState:
     return TrustState(
         did=did["did"],
         organisation_id=str(org["id"]),
@@ -22,4 +29,8 @@ def trust_state(org: dict[str, Any], did: dict[str, Any], sequence: int) -> Trus
         did_valid_from=_iso(did["valid_from"]),
         did_valid_until=_iso(did["valid_until"]),
         sequence=sequence,
+        label_status=grant["state"] if grant else "none",
+        label_valid_from=_iso(grant["valid_from"]) if grant else None,
+        label_valid_until=_iso(grant["valid_until"]) if grant else None,
+        label_history=label_history([GrantChange(state, at) for state, at in history or []]),
     )

@@ -157,3 +157,188 @@ async def audit_entries(conn: Conn) -> list[dict[str, Any]]:
         " FROM audit_log ORDER BY seq"
     )
     return [dict(r) for r in rows]
+
+
+# -- the Quality Label ----------------------------------------------------------------------
+
+
+async def insert_application(
+    conn: Conn,
+    app_id: uuid.UUID,
+    org_id: uuid.UUID,
+    renewal_of: uuid.UUID | None,
+    state: str,
+    actor: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO label_applications (id, organisation_id, state, renewal_of)"
+        " VALUES ($1, $2, $3, $4)",
+        app_id,
+        org_id,
+        state,
+        renewal_of,
+    )
+    await conn.execute(
+        "INSERT INTO label_application_history (application_id, action, state, actor)"
+        " VALUES ($1, 'create', $2, $3)",
+        app_id,
+        state,
+        actor,
+    )
+
+
+async def application(conn: Conn, app_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, organisation_id, state, renewal_of, submission, applied_at, decide_by"
+        " FROM label_applications WHERE id = $1 FOR UPDATE",
+        app_id,
+    )
+    return dict(row) if row else None
+
+
+async def move_application(
+    conn: Conn,
+    app_id: uuid.UUID,
+    action: str,
+    state: str,
+    actor: str,
+    reason: str | None,
+    submission: dict[str, Any] | None,
+    applied_at: datetime | None,
+    decide_by: datetime | None,
+) -> None:
+    await conn.execute(
+        "UPDATE label_applications SET state = $2, submission = coalesce($3, submission),"
+        " applied_at = coalesce($4, applied_at), decide_by = coalesce($5, decide_by)"
+        " WHERE id = $1",
+        app_id,
+        state,
+        submission,
+        applied_at,
+        decide_by,
+    )
+    await conn.execute(
+        "INSERT INTO label_application_history (application_id, action, state, actor, reason)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        app_id,
+        action,
+        state,
+        actor,
+        reason,
+    )
+
+
+async def insert_decision(
+    conn: Conn,
+    decision_id: uuid.UUID,
+    kind: str,
+    application_id: uuid.UUID | None,
+    grant_id: uuid.UUID | None,
+    reason: str,
+    actor: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO label_decisions (id, kind, application_id, grant_id, reason, proposed_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        decision_id,
+        kind,
+        application_id,
+        grant_id,
+        reason,
+        actor,
+    )
+
+
+async def decision(conn: Conn, decision_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, kind, application_id, grant_id, reason, proposed_by, confirmed_by"
+        " FROM label_decisions WHERE id = $1 FOR UPDATE",
+        decision_id,
+    )
+    return dict(row) if row else None
+
+
+async def confirm_decision(conn: Conn, decision_id: uuid.UUID, actor: str) -> None:
+    await conn.execute(
+        "UPDATE label_decisions SET confirmed_by = $2, confirmed_at = now() WHERE id = $1",
+        decision_id,
+        actor,
+    )
+
+
+async def insert_grant(
+    conn: Conn,
+    grant_id: uuid.UUID,
+    org_id: uuid.UUID,
+    application_id: uuid.UUID,
+    valid_from: datetime,
+    valid_until: datetime,
+    actor: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO label_grants (id, organisation_id, application_id, state, valid_from,"
+        " valid_until) VALUES ($1, $2, $3, 'active', $4, $5)",
+        grant_id,
+        org_id,
+        application_id,
+        valid_from,
+        valid_until,
+    )
+    await conn.execute(
+        "INSERT INTO label_grant_history (grant_id, state, actor, at) VALUES ($1, 'active', $2,"
+        " $3)",
+        grant_id,
+        actor,
+        valid_from,
+    )
+
+
+async def grant(conn: Conn, grant_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, organisation_id, application_id, state, valid_from, valid_until"
+        " FROM label_grants WHERE id = $1 FOR UPDATE",
+        grant_id,
+    )
+    return dict(row) if row else None
+
+
+async def move_grant(
+    conn: Conn, grant_id: uuid.UUID, state: str, actor: str, reason: str | None, at: datetime
+) -> None:
+    await conn.execute("UPDATE label_grants SET state = $2 WHERE id = $1", grant_id, state)
+    await conn.execute(
+        "INSERT INTO label_grant_history (grant_id, state, actor, reason, at)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        grant_id,
+        state,
+        actor,
+        reason,
+        at,
+    )
+
+
+async def latest_grant(conn: Conn, org_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, state, valid_from, valid_until FROM label_grants WHERE organisation_id = $1"
+        " ORDER BY valid_from DESC LIMIT 1",
+        org_id,
+    )
+    return dict(row) if row else None
+
+
+async def grant_history(conn: Conn, org_id: uuid.UUID) -> list[tuple[str, datetime]]:
+    rows = await conn.fetch(
+        "SELECT h.state, h.at FROM label_grant_history h JOIN label_grants g ON g.id = h.grant_id"
+        " WHERE g.organisation_id = $1 ORDER BY h.at, g.valid_from",
+        org_id,
+    )
+    return [(r["state"], r["at"]) for r in rows]
+
+
+async def due_grants(conn: Conn, now: datetime) -> list[uuid.UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM label_grants WHERE state IN ('active', 'suspended')"
+        " AND valid_until <= $1 ORDER BY valid_until LIMIT 100 FOR UPDATE SKIP LOCKED",
+        now,
+    )
+    return [r["id"] for r in rows]

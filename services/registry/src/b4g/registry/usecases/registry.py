@@ -14,8 +14,17 @@ import msgspec
 
 from b4g.core.did.resolver import DidResolver
 from b4g.core.events.envelope import new_event
-from b4g.core.events.payloads import TrustUpdatedV1
-from b4g.core.events.topics import REGISTRY_TRUST, TRUST_UPDATED
+from b4g.core.events.payloads import LabelEventV1, TrustUpdatedV1
+from b4g.core.events.topics import (
+    LABEL_EXPIRED,
+    LABEL_GRANTED,
+    LABEL_REINSTATED,
+    LABEL_SUSPENDED,
+    LABEL_WITHDRAWN,
+    REGISTRY_LABELS,
+    REGISTRY_TRUST,
+    TRUST_UPDATED,
+)
 from b4g.core.infra.apikeys import generate_api_key, parse_token, secret_matches
 from b4g.core.infra.db import Conn
 from b4g.core.infra.outbox import enqueue
@@ -26,12 +35,25 @@ from b4g.core.proofs.data_integrity import KeyResolutionFailure, verify_proof
 from b4g.core.trust import TrustState
 from b4g.registry.domain.audit import entry_hash, first_broken
 from b4g.registry.domain.control import challenge_document, response_problems
-from b4g.registry.domain.roles import ROLES, allowed
+from b4g.registry.domain.label import (
+    RENEWAL_START,
+    VALIDITY,
+    InvalidTransition,
+    assessment_due,
+    confirmable,
+    next_application_state,
+    next_grant_state,
+)
+from b4g.registry.domain.roles import APPLICATION_ACTIONS, ROLES, allowed
 from b4g.registry.domain.trust_state import trust_state
 from b4g.registry.store import registry as store
 
 CHALLENGE_TTL = timedelta(minutes=30)
 SOURCE = "urn:b4g:registry"
+
+
+class TransitionRefused(ApiError):
+    status, code, title = 409, "invalid_transition", "Not possible in the current state"
 
 
 class InvalidProof(ApiError):
@@ -196,7 +218,13 @@ class Registry:
     async def _publish_trust(self, conn: Conn, org: dict[str, Any], did: str) -> TrustState:
         row = await store.did_row(conn, did)
         assert row is not None
-        state = trust_state(org, row, await store.next_trust_sequence(conn, did))
+        state = trust_state(
+            org,
+            row,
+            await store.next_trust_sequence(conn, did),
+            await store.latest_grant(conn, org["id"]),
+            await store.grant_history(conn, org["id"]),
+        )
         event = new_event(
             source=SOURCE,
             type=TRUST_UPDATED,
@@ -212,9 +240,247 @@ class Registry:
         async with self._pool.acquire() as conn:
             row = await store.did_row(conn, did)
             org = await store.organisation(conn, row["organisation_id"]) if row else None
-        if row is None or org is None or row["proven_at"] is None:
-            raise NotFound("this DID is not a proven DID of a registered organisation")
-        return trust_state(org, row, int(row["trust_sequence"]))
+            if row is None or org is None or row["proven_at"] is None:
+                raise NotFound("this DID is not a proven DID of a registered organisation")
+            return trust_state(
+                org,
+                row,
+                int(row["trust_sequence"]),
+                await store.latest_grant(conn, org["id"]),
+                await store.grant_history(conn, org["id"]),
+            )
+
+    # -- the Quality Label -----------------------------------------------------------------
+
+    async def open_application(
+        self, who: Principal, org_id: uuid.UUID, renewal_of: uuid.UUID | None
+    ) -> dict[str, Any]:
+        who.require("label.apply", org_id)
+        app_id = uuid.uuid4()
+        # A renewal skips the course: the shortened procedure.
+        state = RENEWAL_START if renewal_of else "interested"
+        async with self._pool.acquire() as conn, conn.transaction():
+            if await store.organisation(conn, org_id) is None:
+                raise NotFound("no such organisation")
+            await store.insert_application(conn, app_id, org_id, renewal_of, state, who.actor)
+            await _audit(
+                conn, who.actor, "label.application.open", str(app_id), after={"state": state}
+            )
+            created = await store.application(conn, app_id)
+        assert created is not None
+        return created
+
+    async def move_application(
+        self,
+        who: Principal,
+        app_id: uuid.UUID,
+        action: str,
+        reason: str | None,
+        submission: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        permission = APPLICATION_ACTIONS.get(action)
+        if permission is None:
+            raise ApiError(f"unknown action {action!r}")
+        async with self._pool.acquire() as conn, conn.transaction():
+            app = await store.application(conn, app_id)
+            if app is None:
+                raise NotFound("no such application")
+            who.require(permission, app["organisation_id"])
+            try:
+                state = next_application_state(app["state"], action)
+            except InvalidTransition as exc:
+                raise TransitionRefused(str(exc)) from exc
+            now = datetime.now(UTC)
+            applied = now if action == "apply" else None
+            await store.move_application(
+                conn,
+                app_id,
+                action,
+                state,
+                who.actor,
+                reason,
+                submission if action == "apply" else None,
+                applied,
+                assessment_due(now) if applied else None,
+            )
+            await _audit(
+                conn,
+                who.actor,
+                f"label.application.{action}",
+                str(app_id),
+                reason=reason,
+                before={"state": app["state"]},
+                after={"state": state},
+            )
+            moved = await store.application(conn, app_id)
+        assert moved is not None
+        return moved
+
+    async def propose(
+        self, who: Principal, kind: str, target: uuid.UUID, reason: str
+    ) -> dict[str, Any]:
+        """Grant, refuse or withdraw: one person proposes, another confirms (four eyes)."""
+        who.require("label.govern" if kind == "withdraw_grant" else "label.assess")
+        decision_id = uuid.uuid4()
+        async with self._pool.acquire() as conn, conn.transaction():
+            if kind == "withdraw_grant":
+                found = await store.grant(conn, target)
+                if found is None or found["state"] not in ("active", "suspended"):
+                    raise TransitionRefused("only an active or suspended grant can be withdrawn")
+                await store.insert_decision(
+                    conn, decision_id, kind, None, target, reason, who.actor
+                )
+            else:
+                app = await store.application(conn, target)
+                if app is None or app["state"] != "under_assessment":
+                    raise TransitionRefused("only an application under assessment can be decided")
+                await store.insert_decision(
+                    conn, decision_id, kind, target, None, reason, who.actor
+                )
+            await _audit(
+                conn, who.actor, f"label.decision.propose.{kind}", str(target), reason=reason
+            )
+        return {
+            "id": str(decision_id),
+            "kind": kind,
+            "target": str(target),
+            "proposedBy": who.actor,
+            "confirmed": False,
+        }
+
+    async def confirm(self, who: Principal, decision_id: uuid.UUID) -> dict[str, Any]:
+        who.require("label.confirm")
+        async with self._pool.acquire() as conn, conn.transaction():
+            found = await store.decision(conn, decision_id)
+            if found is None:
+                raise NotFound("no such decision")
+            if found["confirmed_by"] is not None:
+                raise TransitionRefused("this decision is already confirmed")
+            if not confirmable(found["proposed_by"], who.actor):
+                raise Forbidden("four eyes: a decision must be confirmed by someone else")
+            if found["kind"] == "withdraw_grant" and who.role != "committee":
+                raise Forbidden("the committee confirms withdrawals")
+            await store.confirm_decision(conn, decision_id, who.actor)
+            if found["kind"] == "withdraw_grant":
+                result = await self._change_grant(
+                    conn, found["grant_id"], "withdraw", who.actor, found["reason"]
+                )
+            else:
+                result = await self._decide(conn, found, who.actor)
+        return result
+
+    async def _decide(self, conn: Conn, found: dict[str, Any], actor: str) -> dict[str, Any]:
+        app = await store.application(conn, found["application_id"])
+        assert app is not None
+        action = "approve" if found["kind"] == "approve" else "reject"
+        state = next_application_state(app["state"], action)
+        await store.move_application(
+            conn, app["id"], action, state, actor, found["reason"], None, None, None
+        )
+        await _audit(
+            conn,
+            actor,
+            f"label.application.{action}",
+            str(app["id"]),
+            reason=found["reason"],
+            after={"state": state},
+        )
+        if action == "reject":
+            return {"application": str(app["id"]), "state": state}
+        if app["renewal_of"] is not None:  # renewal supersedes the previous grant
+            previous = await store.grant(conn, app["renewal_of"])
+            if previous is not None and previous["state"] == "active":
+                await store.move_grant(
+                    conn,
+                    previous["id"],
+                    next_grant_state("active", "supersede"),
+                    actor,
+                    "renewed",
+                    datetime.now(UTC),
+                )
+        grant_id = uuid.uuid4()
+        now = datetime.now(UTC)
+        await store.insert_grant(
+            conn, grant_id, app["organisation_id"], app["id"], now, now + VALIDITY, actor
+        )
+        await _audit(
+            conn,
+            actor,
+            "label.grant",
+            str(grant_id),
+            after={
+                "organisation_id": str(app["organisation_id"]),
+                "valid_until": (now + VALIDITY).isoformat(),
+            },
+        )
+        await self._after_grant_change(conn, grant_id, LABEL_GRANTED, None)
+        return {"application": str(app["id"]), "state": state, "grant": str(grant_id)}
+
+    async def govern_grant(
+        self, who: Principal, grant_id: uuid.UUID, action: str, reason: str
+    ) -> dict[str, Any]:
+        """Suspend or reinstate (committee); withdrawal goes through `propose`/`confirm`."""
+        who.require("label.govern")
+        if action not in ("suspend", "reinstate"):
+            raise ApiError("suspend or reinstate; withdrawals need a confirmed decision")
+        async with self._pool.acquire() as conn, conn.transaction():
+            return await self._change_grant(conn, grant_id, action, who.actor, reason)
+
+    async def expire_due(self, now: datetime | None = None) -> int:
+        """Expire grants at the end of their validity; safe on several replicas."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            due = await store.due_grants(conn, now or datetime.now(UTC))
+            for grant_id in due:
+                await self._change_grant(conn, grant_id, "expire", "system", "validity ended")
+        return len(due)
+
+    async def _change_grant(
+        self, conn: Conn, grant_id: uuid.UUID, action: str, actor: str, reason: str | None
+    ) -> dict[str, Any]:
+        found = await store.grant(conn, grant_id)
+        if found is None:
+            raise NotFound("no such grant")
+        try:
+            state = next_grant_state(found["state"], action)
+        except InvalidTransition as exc:
+            raise TransitionRefused(str(exc)) from exc
+        await store.move_grant(conn, grant_id, state, actor, reason, datetime.now(UTC))
+        await _audit(
+            conn,
+            actor,
+            f"label.grant.{action}",
+            str(grant_id),
+            reason=reason,
+            before={"state": found["state"]},
+            after={"state": state},
+        )
+        await self._after_grant_change(conn, grant_id, LABEL_EVENTS[action], reason)
+        return {"grant": str(grant_id), "state": state}
+
+    async def _after_grant_change(
+        self, conn: Conn, grant_id: uuid.UUID, event_type: str, reason: str | None
+    ) -> None:
+        found = await store.grant(conn, grant_id)
+        assert found is not None
+        org = await store.organisation(conn, found["organisation_id"])
+        assert org is not None
+        dids = await store.dids_of(conn, org["id"])
+        payload = LabelEventV1(
+            grant_id=str(grant_id),
+            organisation_id=str(org["id"]),
+            did=dids[0] if dids else "",
+            valid_from=_iso(found["valid_from"]),
+            valid_until=_iso(found["valid_until"]),
+            reason=reason,
+        )
+        await enqueue(
+            conn,
+            topic=REGISTRY_LABELS,
+            key=str(grant_id),
+            event=new_event(source=SOURCE, type=event_type, subject=str(grant_id), data=payload),
+        )
+        for did in dids:
+            await self._publish_trust(conn, org, did)
 
     async def verify_audit(self, who: Principal) -> dict[str, Any]:
         who.require("audit.read")
@@ -222,6 +488,18 @@ class Registry:
             entries = await store.audit_entries(conn)
         broken = first_broken(entries)
         return {"valid": broken is None, "entries": len(entries), "first_broken": broken}
+
+
+LABEL_EVENTS = {
+    "suspend": LABEL_SUSPENDED,
+    "reinstate": LABEL_REINSTATED,
+    "withdraw": LABEL_WITHDRAWN,
+    "expire": LABEL_EXPIRED,
+}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 async def _audit(

@@ -1,0 +1,30 @@
+"""Background work of the registry: labels expire at the end of their validity."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+from b4g.core.infra.service import Runtime
+from b4g.registry.usecases.registry import Registry
+
+log = logging.getLogger(__name__)
+EXPIRY_INTERVAL_SECONDS = 60.0
+
+
+async def _expire_forever(runtime: Runtime) -> None:
+    registry = Registry(runtime.require_pool(), domain=runtime.settings.public_base_url)
+    while True:
+        try:
+            expired = await registry.expire_due()
+            if expired:
+                log.info("labels expired", extra={"count": expired})
+        except Exception as exc:  # the next round retries; one failure must not stop the loop
+            log.warning("label expiry failed", extra={"error": str(exc)})
+        await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
+
+
+def expiry_loops(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
+    return [_expire_forever(runtime)]
