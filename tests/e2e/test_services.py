@@ -35,7 +35,8 @@ def start_service(
         "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "B4G_KAFKA_TOPIC_PREFIX": prefix,
         "B4G_PORT": str(port),
-        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "B4G_MASTER_KEY": os.environ.get("B4G_MASTER_KEY")
+        or base64.b64encode(os.urandom(32)).decode(),
         "B4G_LOG_LEVEL": log_level,
     }
     log = tempfile.NamedTemporaryFile(prefix=f"b4g-{name}-", suffix=".log", delete=False)  # noqa: SIM115

@@ -19,6 +19,7 @@ from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.api.auth import provide_principal
 from b4g.issuer.api.routes import ROUTES
+from b4g.issuer.consumers.labels import label_consumers
 from b4g.issuer.domain.sealing import (
     KEY_BYTES,
     KeyProvider,
@@ -111,6 +112,7 @@ def service_spec() -> ServiceSpec:
         route_handlers=ROUTES,
         migrations=issuer_migrations(),
         background=open_context,
+        consumers=lambda runtime: label_consumers(runtime, lambda: cell.context),
         dependencies={
             "ctx": Provide(provide_context, sync_to_thread=False),
             "principal": Provide(provide_principal),

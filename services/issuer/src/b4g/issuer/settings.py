@@ -24,6 +24,12 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     # Random probes before falling back to a scan of the free indexes of a list.
     status_list_probes: int = 8
 
+    # The network's own issuer issues the Quality Label badge on `label.granted` events (all
+    # three set, or none: then the label consumer does not run).
+    label_platform_id: str = ""
+    label_issuer_id: str = ""
+    label_achievement_id: str = ""
+
     def __post_init__(self) -> None:
         # Checked when settings load, so a misconfigured process stops before it starts anything.
         if not (self.master_key or self.master_key_file or self.dev_insecure_master_key):

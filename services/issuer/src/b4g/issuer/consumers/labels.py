@@ -1,0 +1,49 @@
+"""Consumes the registry's label events and lets the label badge follow them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+
+from b4g.core.events.envelope import CloudEvent
+from b4g.core.events.payloads import LabelEventV1, decode_payload
+from b4g.core.events.topics import REGISTRY_LABELS
+from b4g.core.infra.db import Conn
+from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
+from b4g.core.infra.service import Runtime
+from b4g.issuer.settings import IssuerSettings
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.quality_label import LabelIssuer, follow_label
+
+
+def label_consumers(
+    runtime: Runtime, context: Callable[[], IssuerContext | None]
+) -> Sequence[InboxConsumer]:
+    settings = runtime.settings
+    assert isinstance(settings, IssuerSettings)
+    ids = (settings.label_platform_id, settings.label_issuer_id, settings.label_achievement_id)
+    if not all(ids):
+        return []
+    network = LabelIssuer(*(uuid.UUID(value) for value in ids))
+
+    async def handle(conn: Conn, event: CloudEvent) -> None:
+        ctx = context()
+        if ctx is None:
+            raise RuntimeError("issuer context not ready yet")  # retried by the inbox
+        payload = decode_payload(event.data)
+        if isinstance(payload, LabelEventV1):
+            await follow_label(ctx, network, event.type, payload)
+
+    return [
+        InboxConsumer(
+            runtime.require_pool(),
+            ConsumerConfig(
+                name="issuer.labels",
+                topics=(REGISTRY_LABELS,),
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                topic_prefix=settings.kafka_topic_prefix,
+            ),
+            handle,
+            runtime.telemetry.tracer("b4g.issuer.consumers"),
+        )
+    ]
