@@ -225,3 +225,57 @@ async def test_registry_label_changes_reach_verification(stack, prefix):
             client, credential, lambda r: trust_code(r) == "label_held_at_issue", timeout=2
         )
         assert after.status_code == 200  # trust is advisory: the badge itself is still valid
+
+
+async def test_presentations_bulk_and_baked_images(stack, prefix):
+    from b4g.core.baking import bake_png, bake_svg
+    from tests.unit.test_baking import tiny_png
+
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        await publish(stack.bootstrap, prefix, revoked={21}, version=1)
+        good, revoked = sign(badge(20)), sign(badge(21))
+        await verify_until(client, good, lambda r: r.status_code == 200)
+
+        presentation = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [good, sign_vc_jwt(badge(22), key=KEY, kid=VM)],
+        }
+        ok = await client.post(
+            "/presentations/verify", json={"verifiablePresentation": presentation}
+        )
+        assert ok.status_code == 200 and len(ok.json()["credentialResults"]) == 2
+        presentation["verifiableCredential"].append(revoked)
+        bad = await client.post(
+            "/presentations/verify", json={"verifiablePresentation": presentation}
+        )
+        assert bad.status_code == 422
+
+        bulk = await client.post(
+            "/credentials/verify/bulk", json={"verifiableCredentials": [good, revoked, "x.y.z"]}
+        )
+        assert bulk.status_code == 200
+        assert (bulk.json()["verified"], bulk.json()["failed"]) == (1, 2)
+        too_many = await client.post(
+            "/credentials/verify/bulk", json={"verifiableCredentials": [good] * 1001}
+        )
+        assert too_many.status_code == 400
+
+        png = bake_png(tiny_png(), good)
+        baked = await client.post(
+            "/credentials/verify/baked", files={"file": ("badge.png", png, "image/png")}
+        )
+        assert baked.status_code == 200, baked.text
+        svg = bake_svg('<svg xmlns="http://www.w3.org/2000/svg"/>', revoked)
+        baked = await client.post(
+            "/credentials/verify/baked",
+            files={"file": ("badge.svg", svg.encode(), "image/svg+xml")},
+        )
+        assert baked.status_code == 422
+        plain = await client.post(
+            "/credentials/verify/baked", files={"file": ("x.png", tiny_png(), "image/png")}
+        )
+        assert plain.status_code == 400 and "no Open Badges" in plain.json()["detail"]
+        page = await client.post("/verify/upload", files={"file": ("badge.png", png, "image/png")})
+        assert "This badge is genuine and valid." in page.text

@@ -60,6 +60,7 @@ def test_svg_round_trip_for_json_and_jwt():
     assert unbake(bake_svg(baked, JWT).encode()) == JWT
     with pytest.raises(BakingError):
         bake_svg(svg, 'x" onload="alert(1)')
+    assert unbake(bake_svg('<svg xmlns="http://www.w3.org/2000/svg"/>', JWT).encode()) == JWT
 
 
 def test_svg_with_entities_is_refused():

@@ -103,8 +103,12 @@ def bake_svg(svg: str, credential: dict[str, Any] | str) -> str:
     if match is None:
         raise BakingError("not an SVG image")
     opening = match.group(0)
+    self_closing = opening.endswith("/>")
+    opening = opening[:-2].rstrip() + ">" if self_closing else opening
     if "xmlns:openbadges" not in opening:
-        opening = opening[:-1].rstrip("/") + f' xmlns:openbadges="{OB_NS}">'
+        opening = opening[:-1] + f' xmlns:openbadges="{OB_NS}">'
+    if self_closing:
+        element += "</svg>"
     return svg[: match.start()] + opening + element + svg[match.end() :]
 
 

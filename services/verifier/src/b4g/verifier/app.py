@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
-from b4g.verifier.api.pages import verify_page, verify_submitted
+from b4g.verifier.api.pages import verify_page, verify_submitted, verify_uploaded
 from b4g.verifier.api.status_lists import get_status_list
-from b4g.verifier.api.verify import verify_credential
+from b4g.verifier.api.verify import (
+    verify_baked,
+    verify_bulk,
+    verify_credential,
+    verify_presentation,
+)
 from b4g.verifier.consumers.events import consumers
 
 
@@ -19,7 +24,16 @@ def service_spec() -> ServiceSpec:
             " and issuer trust."
         ),
         version="0.1.0",
-        route_handlers=[get_status_list, verify_credential, verify_page, verify_submitted],
+        route_handlers=[
+            get_status_list,
+            verify_credential,
+            verify_presentation,
+            verify_bulk,
+            verify_baked,
+            verify_page,
+            verify_submitted,
+            verify_uploaded,
+        ],
         migrations=load_migrations("b4g.verifier", "b4g.verifier.store.migrations"),
         consumers=consumers,
     )

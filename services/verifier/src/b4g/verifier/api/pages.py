@@ -9,10 +9,11 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, get, post
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 
+from b4g.core.baking import BakingError, unbake
 from b4g.core.errors import B4GError
 from b4g.core.verification import VerificationResult
 from b4g.verifier.api.verify import verification_of
@@ -83,6 +84,10 @@ def form(value: str = "") -> str:
         '<label for="credential">Paste a badge: the credential JSON or its VC-JWT</label>'
         f'<textarea id="credential" name="credential" required>{escape(value)}</textarea>'
         '<button type="submit">Verify</button></form>'
+        '<form method="post" action="/verify/upload" enctype="multipart/form-data">'
+        '<label for="file">…or upload a baked badge image (PNG or SVG)</label> '
+        '<input id="file" name="file" type="file" accept="image/png,image/svg+xml" required> '
+        '<button type="submit">Verify image</button></form>'
     )
 
 
@@ -168,6 +173,19 @@ def parse(text: str) -> dict[str, Any] | str:
             raise ValueError("not a JSON object")
         return value
     return text
+
+
+@post("/verify/upload", include_in_schema=False, status_code=200)
+async def verify_uploaded(
+    state: State, data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+) -> Response[str]:
+    try:
+        presented = unbake(await data.read())
+    except BakingError as exc:
+        return page(
+            form() + f'<p role="alert">No badge found in that image: {escape(str(exc))}</p>'
+        )
+    return page(result_html(await verification_of(state).verify(presented)) + form())
 
 
 @get(["/", "/verify"], include_in_schema=False)

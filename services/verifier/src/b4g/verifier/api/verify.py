@@ -6,10 +6,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import Example
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 
+from b4g.core.baking import BakingError, unbake
+from b4g.core.infra.problems import ApiError
+from b4g.core.verification import VerificationResult
 from b4g.verifier.domain.summary import BadgeSummary, recipient_matches, summarize
 from b4g.verifier.usecases.verification import LocalVerification
 
@@ -76,8 +80,12 @@ async def verify_credential(
     data: Annotated[VerifyCredentialRequest, Body(examples=[EXAMPLE])],
 ) -> Response[VerifyCredentialResponse]:
     result = await verification_of(state).verify(data.verifiableCredential)
-    email = data.options.recipientEmail if data.options else None
-    body = VerifyCredentialResponse(
+    body = report(result, data.options.recipientEmail if data.options else None)
+    return Response(body, status_code=200 if result.verified else 422)
+
+
+def report(result: VerificationResult, email: str | None = None) -> VerifyCredentialResponse:
+    return VerifyCredentialResponse(
         verified=result.verified,
         format=result.format,
         checks=[c.name for c in result.checks if c.state == "pass"],
@@ -100,4 +108,109 @@ async def verify_credential(
             recipient_matches(result.credential, email) if result.credential and email else None
         ),
     )
-    return Response(body, status_code=200 if result.verified else 422)
+
+
+class VerifyPresentationRequest(msgspec.Struct, frozen=True, kw_only=True):
+    verifiablePresentation: dict[str, Any]
+
+
+class VerifyPresentationResponse(msgspec.Struct, frozen=True, kw_only=True):
+    verified: bool
+    credentialResults: list[VerifyCredentialResponse]
+    errors: list[dict[str, str]]
+
+
+@post(
+    "/presentations/verify",
+    tags=["verification"],
+    summary="Verify the credentials a presentation carries",
+    description=(
+        "Verifies every credential in `verifiableCredential` (JSON-LD or VC-JWT). The"
+        " presentation's own proof (holder binding) is not checked yet and is reported as a"
+        " warning. 200 when every credential verifies, 422 otherwise."
+    ),
+    status_code=200,
+)
+async def verify_presentation(
+    state: State, data: JSONBody[VerifyPresentationRequest]
+) -> Response[VerifyPresentationResponse]:
+    carried = data.verifiablePresentation.get("verifiableCredential")
+    credentials = carried if isinstance(carried, list) else [carried] if carried else []
+    errors = (
+        []
+        if credentials
+        else [
+            {
+                "name": "structure",
+                "code": "no_credentials",
+                "message": "the presentation carries no credential",
+            }
+        ]
+    )
+    if "proof" in data.verifiablePresentation:
+        errors.append(
+            {
+                "name": "presentation_proof",
+                "code": "not_checked",
+                "message": "the presentation's own proof is not verified",
+            }
+        )
+    verification = verification_of(state)
+    results = [
+        report(await verification.verify(c)) for c in credentials if isinstance(c, (dict, str))
+    ]
+    verified = (
+        bool(results) and all(r.verified for r in results) and len(results) == len(credentials)
+    )
+    body = VerifyPresentationResponse(
+        verified=verified,
+        credentialResults=results,
+        errors=[e for e in errors if e["code"] != "not_checked"],
+    )
+    return Response(body, status_code=200 if verified else 422)
+
+
+@post(
+    "/credentials/verify/baked",
+    tags=["verification"],
+    status_code=200,
+    summary="Verify a baked badge image (PNG or SVG)",
+    description="Multipart upload, field `file`: the credential baked into the image (OB 3.0"
+    " §5.3) is extracted and verified. 200 verified, 422 not verified, 400 when no"
+    " credential can be extracted.",
+)
+async def verify_baked(
+    state: State, data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+) -> Response[VerifyCredentialResponse]:
+    try:
+        presented = unbake(await data.read())
+    except BakingError as exc:
+        raise ApiError(str(exc)) from exc
+    result = await verification_of(state).verify(presented)
+    return Response(report(result), status_code=200 if result.verified else 422)
+
+
+class BulkVerifyRequest(msgspec.Struct, frozen=True, kw_only=True):
+    verifiableCredentials: Annotated[
+        list[dict[str, Any] | str], msgspec.Meta(min_length=1, max_length=1000)
+    ]
+
+
+class BulkVerifyResponse(msgspec.Struct, frozen=True, kw_only=True):
+    verified: int
+    failed: int
+    results: list[VerifyCredentialResponse]
+
+
+@post(
+    "/credentials/verify/bulk",
+    tags=["verification"],
+    status_code=200,
+    summary="Verify up to 1,000 credentials in one call",
+    description="Results in request order; the call itself succeeds whatever they say.",
+)
+async def verify_bulk(state: State, data: JSONBody[BulkVerifyRequest]) -> BulkVerifyResponse:
+    verification = verification_of(state)
+    results = [report(await verification.verify(c)) for c in data.verifiableCredentials]
+    ok = sum(r.verified for r in results)
+    return BulkVerifyResponse(verified=ok, failed=len(results) - ok, results=results)
