@@ -8,6 +8,7 @@ reported but never flips `verified`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -17,6 +18,7 @@ import msgspec
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
+from b4g.core.proofs import jcs
 from b4g.core.proofs.data_integrity import KeyResolver, ResolvedKey, verify_document
 from b4g.core.proofs.vc_jwt import (
     check_claims,
@@ -76,6 +78,7 @@ class Verifier:
         self._resolve_key = resolve_key
         self._status_fetcher = status_fetcher
         self._trust = trust
+        self._list_proofs: dict[bytes, list[Check]] = {}
 
     async def verify(
         self, presented: Mapping[str, Any] | str, *, now: datetime
@@ -211,7 +214,7 @@ class Verifier:
                 code="STATUS_VERIFICATION_ERROR",
                 message="the status list was not issued by the credential's issuer",
             )
-        proofs = await self._proof_checks(list_credential)
+        proofs = await self._list_proof_checks(list_credential)
         if not proofs or any(p.state != "pass" for p in proofs):
             reason = proofs[0].message if proofs else "no proof"
             return Check(
@@ -242,6 +245,20 @@ class Verifier:
         return Check(
             name="status", state="pass", code="ok", message=f"{purpose}: {outcome.message}"
         )
+
+    async def _list_proof_checks(self, list_credential: Mapping[str, Any]) -> list[Check]:
+        """A status list's proofs, remembered per exact list content: lists are large and
+        checked with every credential that points at them, but change rarely."""
+        fingerprint = hashlib.sha256(jcs.canonicalize(list_credential)).digest()
+        cached = self._list_proofs.get(fingerprint)
+        if cached is not None:
+            return cached
+        checks = await self._proof_checks(list_credential)
+        if all(c.state != "could_not_check" for c in checks):
+            if len(self._list_proofs) >= 256:
+                self._list_proofs.pop(next(iter(self._list_proofs)))
+            self._list_proofs[fingerprint] = checks
+        return checks
 
     async def _trust_check(self, credential: Mapping[str, Any]) -> Check:
         if self._trust is None:
