@@ -246,6 +246,7 @@ async def test_presentations_bulk_and_baked_images(stack, prefix):
             "/presentations/verify", json={"verifiablePresentation": presentation}
         )
         assert ok.status_code == 200 and len(ok.json()["credentialResults"]) == 2
+        assert ok.json()["warnings"] == []
         presentation["verifiableCredential"].append(revoked)
         bad = await client.post(
             "/presentations/verify", json={"verifiablePresentation": presentation}

@@ -118,6 +118,7 @@ class VerifyPresentationResponse(msgspec.Struct, frozen=True, kw_only=True):
     verified: bool
     credentialResults: list[VerifyCredentialResponse]
     errors: list[dict[str, str]]
+    warnings: list[dict[str, str]]
 
 
 @post(
@@ -147,14 +148,17 @@ async def verify_presentation(
             }
         ]
     )
-    if "proof" in data.verifiablePresentation:
-        errors.append(
+    warnings = (
+        [
             {
                 "name": "presentation_proof",
                 "code": "not_checked",
                 "message": "the presentation's own proof is not verified",
             }
-        )
+        ]
+        if "proof" in data.verifiablePresentation
+        else []
+    )
     verification = verification_of(state)
     results = [
         report(await verification.verify(c)) for c in credentials if isinstance(c, (dict, str))
@@ -165,7 +169,8 @@ async def verify_presentation(
     body = VerifyPresentationResponse(
         verified=verified,
         credentialResults=results,
-        errors=[e for e in errors if e["code"] != "not_checked"],
+        errors=errors,
+        warnings=warnings,
     )
     return Response(body, status_code=200 if verified else 422)
 
