@@ -50,7 +50,7 @@ async def submit(page, base: str, credential: dict | str, shot: str) -> str:
     await page.get_by_label("Paste a badge").fill(
         credential if isinstance(credential, str) else json.dumps(credential)
     )
-    await page.get_by_role("button", name="Verify").click()
+    await page.get_by_role("button", name="Verify", exact=True).click()
     await page.wait_for_selector("[role=status]")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
@@ -95,7 +95,7 @@ async def test_page_shows_good_revoked_and_tampered_badges(verifier, stack, pref
 
             await page.goto(f"{verifier}/verify")
             await page.get_by_label("Paste a badge").fill("not a badge")
-            await page.get_by_role("button", name="Verify").click()
+            await page.get_by_role("button", name="Verify", exact=True).click()
             assert "could not be verified" in await page.inner_text("main")
         finally:
             await browser.close()
