@@ -37,35 +37,66 @@ def rate(fn: Callable[[], object], seconds: float = 1.5) -> float:
 
 
 def naive_pyld_sign() -> bytes:
-    options = {"algorithm": "URDNA2015", "format": "application/n-quads",
-               "documentLoader": pyld_document_loader(STORE)}
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": pyld_document_loader(STORE),
+    }
     canonical = jsonld.normalize(SAMPLE, options)
     return KEY.sign(canonical.encode())
 
 
 def main() -> None:
-    rdfc_signed = add_proof(SAMPLE, create_proof(SAMPLE, key=KEY, verification_method=VM,
-                                                 created=CREATED, rdf=RDF))
-    jcs_signed = add_proof(SAMPLE, create_proof(SAMPLE, key=KEY, verification_method=VM,
-                                                created=CREATED, cryptosuite=JCS))
+    rdfc_signed = add_proof(
+        SAMPLE, create_proof(SAMPLE, key=KEY, verification_method=VM, created=CREATED, rdf=RDF)
+    )
+    jcs_signed = add_proof(
+        SAMPLE,
+        create_proof(SAMPLE, key=KEY, verification_method=VM, created=CREATED, cryptosuite=JCS),
+    )
     token = sign_vc_jwt(SAMPLE, key=KEY, kid=VM)
     signature = KEY.sign(bytes(64))
     rows = [
         ("floor: raw Ed25519 sign (64 bytes)", rate(lambda: KEY.sign(bytes(64)))),
-        ("floor: raw Ed25519 verify", rate(lambda: verify_ed25519(KEY.public_key, bytes(64),
-                                                                  signature))),
+        (
+            "floor: raw Ed25519 verify",
+            rate(lambda: verify_ed25519(KEY.public_key, bytes(64), signature)),
+        ),
         ("baseline: naive pyld normalize + sign", rate(naive_pyld_sign)),
-        ("eddsa-rdfc-2022 sign", rate(lambda: create_proof(
-            SAMPLE, key=KEY, verification_method=VM, created=CREATED, cryptosuite=RDFC, rdf=RDF))),
-        ("eddsa-rdfc-2022 verify", rate(lambda: verify_proof(
-            rdfc_signed, rdfc_signed["proof"], KEY.public_key, rdf=RDF))),
-        ("eddsa-jcs-2022 sign", rate(lambda: create_proof(
-            SAMPLE, key=KEY, verification_method=VM, created=CREATED, cryptosuite=JCS))),
-        ("eddsa-jcs-2022 verify", rate(lambda: verify_proof(
-            jcs_signed, jcs_signed["proof"], KEY.public_key))),
+        (
+            "eddsa-rdfc-2022 sign",
+            rate(
+                lambda: create_proof(
+                    SAMPLE,
+                    key=KEY,
+                    verification_method=VM,
+                    created=CREATED,
+                    cryptosuite=RDFC,
+                    rdf=RDF,
+                )
+            ),
+        ),
+        (
+            "eddsa-rdfc-2022 verify",
+            rate(lambda: verify_proof(rdfc_signed, rdfc_signed["proof"], KEY.public_key, rdf=RDF)),
+        ),
+        (
+            "eddsa-jcs-2022 sign",
+            rate(
+                lambda: create_proof(
+                    SAMPLE, key=KEY, verification_method=VM, created=CREATED, cryptosuite=JCS
+                )
+            ),
+        ),
+        (
+            "eddsa-jcs-2022 verify",
+            rate(lambda: verify_proof(jcs_signed, jcs_signed["proof"], KEY.public_key)),
+        ),
         ("vc-jwt sign", rate(lambda: sign_vc_jwt(SAMPLE, key=KEY, kid=VM))),
-        ("vc-jwt verify", rate(lambda: verify_signature(decode_jwt(token),
-                                                        ed25519_jwk(KEY.public_key)))),
+        (
+            "vc-jwt verify",
+            rate(lambda: verify_signature(decode_jwt(token), ed25519_jwk(KEY.public_key))),
+        ),
     ]
     baseline = rows[2][1]
     print(f"{'operation (one core, OB 3.0 sample)':<42}{'ops/s':>10}{'vs baseline':>13}")

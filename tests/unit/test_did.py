@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.crypto.multibase import b64url_encode
 from b4g.core.did.did_key import DidError
 from b4g.core.did.did_web import did_web_for, did_web_url
 from b4g.core.did.resolver import DidResolver
+from b4g.core.errors import B4GError
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
 
 
@@ -92,3 +94,66 @@ async def test_did_key_needs_no_network():
         f"{did}#{KEY.public_multibase}", "assertionMethod", did
     )
     assert isinstance(result, ResolvedKey)
+
+
+RSA_N = (2**2047 + 12345).to_bytes(256, "big")  # only the size matters for these checks
+
+
+async def test_verification_method_as_jwk_for_ed25519_encodings_and_rsa():
+    ed_jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(KEY.public_key)}
+    rsa_jwk = {"kty": "RSA", "n": b64url_encode(RSA_N), "e": "AQAB"}
+    methods = [
+        {"id": "#key-1", "type": "Multikey", "publicKeyMultibase": KEY.public_multibase},
+        {
+            "id": "#key-2",
+            "type": "Ed25519VerificationKey2020",
+            "publicKeyMultibase": KEY.public_multibase,
+        },
+        {"id": "#key-3", "type": "JsonWebKey", "publicKeyJwk": ed_jwk},
+        {"id": "#key-4", "type": "JsonWebKey", "publicKeyJwk": rsa_jwk},
+    ]
+    for method in methods:
+        method["controller"] = DID
+    # Embedded under the purpose and listed by relative reference both count.
+    doc = document(
+        verificationMethod=methods[1:], assertionMethod=[methods[0], "#key-2", "#key-3", "#key-4"]
+    )
+    resolver = resolver_for(doc)
+    for index, expected in enumerate([ed_jwk, ed_jwk, ed_jwk, rsa_jwk], start=1):
+        result = await resolver.resolve_verification_method(
+            f"{DID}#key-{index}", expected_controller=DID
+        )
+        assert (result.ok, result.code, result.public_jwk) == (True, "ok", expected)
+        assert result.controller == DID and result.method is not None
+    # Data Integrity wants Ed25519: the RSA method is refused there, with the reason.
+    refused = await resolver.resolve_key(f"{DID}#key-4", "assertionMethod", DID)
+    assert isinstance(refused, KeyResolutionFailure) and "not an Ed25519 key" in refused.message
+
+
+async def test_verification_method_failures_are_data():
+    short = {"kty": "RSA", "n": b64url_encode(bytes([0xFF]) * 128), "e": "AQAB"}
+    doc = document(
+        verificationMethod=[
+            {"id": f"{DID}#key-1", "type": "JsonWebKey", "controller": DID, "publicKeyJwk": short}
+        ]
+    )
+    result = await resolver_for(doc).resolve_verification_method(
+        f"{DID}#key-1", expected_controller=DID
+    )
+    assert (result.ok, result.code) == (False, "INVALID_VERIFICATION_METHOD")
+    assert "2048" in result.message
+    result = await resolver_for(document()).resolve_verification_method(
+        f"{DID}#key-1", purpose="authentication", expected_controller=DID
+    )
+    assert (result.ok, result.code) == (False, "INVALID_VERIFICATION_METHOD")
+
+    async def unreachable(url: str):
+        raise B4GError(f"{url} timed out")
+
+    result = await DidResolver(unreachable).resolve_verification_method(
+        f"{DID}#key-1", expected_controller=DID
+    )
+    assert (result.ok, result.code, result.retryable) == (False, "could_not_resolve", True)
+    offline = await DidResolver().resolve_key(f"{DID}#key-1", "assertionMethod", DID)
+    assert isinstance(offline, KeyResolutionFailure)
+    assert offline.code == "INVALID_VERIFICATION_METHOD" and not offline.retryable

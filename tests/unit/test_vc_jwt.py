@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jwt as pyjwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from b4g.core.crypto.keys import Ed25519KeyPair
@@ -12,6 +13,7 @@ from b4g.core.proofs.vc_jwt import (
     credential_of,
     decode_jwt,
     ed25519_jwk,
+    ed25519_public_key_of,
     sign_vc_jwt,
     verify_signature,
 )
@@ -77,3 +79,90 @@ def test_claims_that_contradict_the_credential_are_reported():
     assert not verify_signature(
         decode_jwt(".".join(tampered)), ed25519_jwk(key.public_key)
     ).verified
+
+
+def rsa_jwk(bits: int):
+    private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    numbers = private.public_key().public_numbers()
+    jwk = {
+        "kty": "RSA",
+        "n": b64url_encode(numbers.n.to_bytes(bits // 8, "big")),
+        "e": b64url_encode(numbers.e.to_bytes(3, "big")),
+    }
+    return private, jwk
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_rsa_keys_under_2048_bits_are_refused_as_keys():
+    private, jwk = rsa_jwk(1024)
+    token = pyjwt.encode({"iss": "x"}, private, algorithm="RS256")
+    result = verify_signature(decode_jwt(token), jwk)
+    assert (result.verified, result.code) == (False, "INVALID_VERIFICATION_METHOD")
+    assert "2048" in result.message
+
+
+def test_header_typ_other_than_jwt_and_alg_key_mismatch_fail():
+    key = Ed25519KeyPair.from_seed(bytes(32))
+    jwk = ed25519_jwk(key.public_key)
+    token = pyjwt.encode(
+        {"iss": "x"},
+        ed25519.Ed25519PrivateKey.from_private_bytes(bytes(32)),
+        algorithm="EdDSA",
+        headers={"typ": "vc+ld+jwt"},
+    )
+    result = verify_signature(decode_jwt(token), jwk)
+    assert (result.verified, result.code) == (False, "MALFORMED_PROOF_ERROR")
+    _, rsa_key = rsa_jwk(2048)
+    result = verify_signature(decode_jwt(sign_vc_jwt(CREDENTIAL, key=key, kid="k")), rsa_key)
+    assert (result.verified, result.code) == (False, "PROOF_VERIFICATION_ERROR")
+
+
+def test_okp_jwk_round_trip_and_refusals():
+    key = Ed25519KeyPair.from_seed(bytes(range(32)))
+    jwk = ed25519_jwk(key.public_key, kid="did:web:issuer.example#key-1")
+    assert jwk == {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": b64url_encode(key.public_key),
+        "kid": "did:web:issuer.example#key-1",
+    }
+    assert ed25519_public_key_of(jwk) == key.public_key
+    for bad in (
+        {**jwk, "crv": "X25519"},
+        {**jwk, "x": b64url_encode(bytes(31))},
+        {**jwk, "d": b64url_encode(bytes(32))},
+        {"kty": "OKP", "crv": "Ed25519"},
+    ):
+        with pytest.raises(ValueError):
+            ed25519_public_key_of(bad)
+
+
+def test_missing_nbf_and_exp_before_nbf_are_reported():
+    key = Ed25519KeyPair.from_seed(bytes(32))
+    payload = decode_jwt(sign_vc_jwt(CREDENTIAL, key=key, kid="k")).payload
+    without_nbf = {k: v for k, v in payload.items() if k != "nbf"}
+    assert check_claims(without_nbf) == ["nbf is missing"]
+    backwards = {**CREDENTIAL, "validUntil": "2025-01-01T00:00:00Z"}
+    problems = check_claims(decode_jwt(sign_vc_jwt(backwards, key=key, kid="k")).payload)
+    assert problems == ["exp (1735689600) is not after nbf (1767225600)"]
+
+
+def test_vc_1_1_credential_maps_issuance_and_expiration_dates():
+    key = Ed25519KeyPair.from_seed(bytes(32))
+    credential = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "id": "http://example.edu/credentials/3732",
+        "type": ["VerifiableCredential"],
+        "issuer": "https://example.edu/issuers/14",
+        "issuanceDate": "2010-01-01T19:23:24Z",
+        "expirationDate": "2030-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21"},
+    }
+    payload = decode_jwt(sign_vc_jwt(credential, key=key, kid="k")).payload
+    assert (payload["iss"], payload["jti"], payload["sub"]) == (
+        "https://example.edu/issuers/14",
+        "http://example.edu/credentials/3732",
+        "did:example:ebfeb1f712ebc6f1c276e12ec21",
+    )
+    assert (payload["nbf"], payload["exp"]) == (1262373804, 1893456000)
+    assert check_claims(payload) == []

@@ -117,18 +117,25 @@ def verify_signature(decoded: DecodedJwt, key: Mapping[str, Any]) -> JwtResult:
     """Check the signature with a public JWK (OKP Ed25519 or RSA)."""
     alg = decoded.header.get("alg")
     kid = decoded.header.get("kid") if isinstance(decoded.header.get("kid"), str) else None
+    typ = decoded.header.get("typ")
+    if typ is not None and typ != "JWT":  # OB 3.0 §8.2.4.1: typ, when present, is "JWT"
+        return JwtResult(
+            verified=False,
+            code="MALFORMED_PROOF_ERROR",
+            alg=str(alg),
+            kid=kid,
+            message=f"JOSE header typ is {typ!r}, expected 'JWT'",
+        )
     try:
         if alg == "EdDSA" and key.get("kty") == "OKP" and key.get("crv") == "Ed25519":
-            ok = verify_ed25519(
-                b64url_decode(str(key["x"])), decoded.signing_input, decoded.signature
-            )
+            public = ed25519_public_key_of(key)
+            ok = verify_ed25519(public, decoded.signing_input, decoded.signature)
         elif alg == "RS256" and key.get("kty") == "RSA":
-            ok = _verify_rs256(
-                int.from_bytes(b64url_decode(str(key["n"])), "big"),
-                int.from_bytes(b64url_decode(str(key["e"])), "big"),
-                decoded.signing_input,
-                decoded.signature,
-            )
+            n = int.from_bytes(b64url_decode(str(key["n"])), "big")
+            e = int.from_bytes(b64url_decode(str(key["e"])), "big")
+            if n.bit_length() < 2048:
+                raise ValueError("RSA keys must have a modulus of at least 2048 bits")
+            ok = _verify_rs256(n, e, decoded.signing_input, decoded.signature)
         else:
             return JwtResult(
                 verified=False,
@@ -167,8 +174,12 @@ def check_claims(payload: Mapping[str, Any]) -> list[str]:
             problems.append(
                 f"{claim} is {payload[claim]!r}, the credential says {expected[claim]!r}"
             )
-    if "iss" not in payload:
-        problems.append("iss is missing")
+    for claim in ("iss", "nbf"):
+        if claim not in payload and (claim == "iss" or claim in expected):
+            problems.append(f"{claim} is missing")
+    nbf, exp = payload.get("nbf"), payload.get("exp")
+    if isinstance(nbf, int) and isinstance(exp, int) and exp <= nbf:
+        problems.append(f"exp ({exp}) is not after nbf ({nbf})")
     return problems
 
 
@@ -194,6 +205,21 @@ def _verify_rs256(n: int, e: int, message: bytes, signature: bytes) -> bool:
     digest_info = _SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
     expected = b"\x00\x01" + b"\xff" * (size - len(digest_info) - 3) + b"\x00" + digest_info
     return hmac.compare_digest(encoded, expected)
+
+
+def ed25519_public_key_of(jwk: Mapping[str, Any]) -> bytes:
+    """The 32-byte Ed25519 public key of an OKP JWK (RFC 8037); ValueError otherwise."""
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise ValueError("not an OKP Ed25519 JWK")
+    if "d" in jwk:
+        raise ValueError("the JWK carries a private key")
+    try:
+        public = b64url_decode(str(jwk["x"]))
+    except (KeyError, MultibaseError) as exc:
+        raise ValueError(f"JWK x is missing or not base64url: {exc}") from exc
+    if len(public) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return public
 
 
 def ed25519_jwk(public_key: bytes, kid: str | None = None) -> dict[str, str]:
