@@ -8,6 +8,9 @@ no JSON-LD machinery of its own); `eddsa-jcs-2022` with RFC 8785. Verification a
 legacy `eddsa-2022` cryptosuite name and `Ed25519Signature2020` proofs. Proof sets (several
 proofs) and proof chains (`previousProof`) follow Data Integrity §4.
 
+VC 1.1 documents do not define the proof terms: pass them through `with_data_integrity_context`
+before signing (as digitalbazaar's suites add the context), or the data-loss check refuses them.
+
 Signing is synchronous. Verification takes the public key already resolved (`verify_proof`) or
 an async `KeyResolver` (`verify_document`), and returns results rather than raising.
 """
@@ -30,6 +33,8 @@ JCS = "eddsa-jcs-2022"
 LEGACY_RDFC = "eddsa-2022"
 ED25519_2020 = "Ed25519Signature2020"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 RdfCanonizer = Callable[[Mapping[str, Any]], str]
 
@@ -95,11 +100,22 @@ def create_proof(
     }
     if previous_proof is not None:
         options["previousProof"] = previous_proof
-    unsecured = _unsecured(document, options, _proofs(document))
+    # Only the proofs named in previousProof are signed over (a ProofError if one is missing).
+    unsecured = _unsecured(document, _previous_proofs(document, options))
     if cryptosuite == JCS and "@context" in document:
         options["@context"] = document["@context"]  # eddsa-jcs-2022 §3.3.1 step 2
     hash_data = _hash_data(unsecured, options, cryptosuite, rdf)
     return {**options, "proofValue": multibase_encode(key.sign(hash_data), "z")}
+
+
+def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
+    """`document` with the Data Integrity context appended when its contexts do not define the
+    proof terms already (VC 1.1 documents; VC 2.0's context includes them). Sign the result:
+    the context is part of what is signed."""
+    contexts = _as_list(document.get("@context"))
+    if VC2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
+        return dict(document)
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]}
 
 
 def add_proof(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
@@ -152,7 +168,7 @@ def verify_proof(
             )
     try:
         previous = _previous_proofs(document, proof)
-        unsecured = _unsecured(document, options, previous)
+        unsecured = _unsecured(document, previous)
         hash_data = _hash_data(unsecured, options, suite, rdf)
     except ProofError as exc:
         return ProofResult(verified=False, code=exc.code, message=str(exc), **meta)
@@ -289,15 +305,13 @@ def _previous_proofs(document: Mapping[str, Any], proof: Mapping[str, Any]) -> l
     return [by_id[w] for w in wanted]
 
 
-def _unsecured(
-    document: Mapping[str, Any], options: Mapping[str, Any], previous: Sequence[Any]
-) -> dict[str, Any]:
+def _unsecured(document: Mapping[str, Any], previous: Sequence[Any]) -> dict[str, Any]:
     """The document as it was signed: without its proofs, except the chained ones."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    chained = _as_list(options.get("previousProof"))
-    if chained:
-        picked = previous if previous else _previous_proofs(document, options)
-        unsecured["proof"] = picked[0] if len(picked) == 1 else list(picked)
+    if previous:
+        # Always a list, even of one (Data Integrity §4.2 "matchingProofs"; the W3C chain
+        # vector's proofChainTempDoc2.json): RDF cannot tell, but JCS can.
+        unsecured["proof"] = list(previous)
     return unsecured
 
 
