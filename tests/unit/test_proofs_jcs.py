@@ -139,3 +139,20 @@ async def test_proof_set_and_chain():
     orphan = {**doc, "proof": [chained]}
     results = await verify_document(orphan, resolve_key=resolve)
     assert not results[0].verified and "previousProof" in results[0].message
+
+
+def test_proof_context_must_lead_the_documents_and_is_what_gets_hashed():
+    key, vm = vector_key()
+    v2 = "https://www.w3.org/ns/credentials/v2"
+    extra = "https://www.w3.org/ns/credentials/examples/v2"
+    doc = {"@context": [v2, extra], "id": "urn:x", "issuer": "did:x"}
+    proof = create_proof(doc, key=key, verification_method=vm, created=CREATED, cryptosuite=JCS)
+    assert proof["@context"] == [v2, extra]
+    # Another context slipped in front: refused before any hashing.
+    reordered = {**doc, "@context": [extra, v2]}
+    result = verify_proof(add_proof(reordered, proof), proof, key.public_key)
+    assert (result.verified, result.code) == (False, "PROOF_VERIFICATION_ERROR")
+    assert "@context" in result.message
+    # A context appended after signing is not covered: the document is hashed with the proof's.
+    appended = {**doc, "@context": [v2, extra, "https://example.org/more"]}
+    assert verify_proof(add_proof(appended, proof), proof, key.public_key).verified

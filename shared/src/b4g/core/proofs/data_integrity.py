@@ -169,6 +169,8 @@ def verify_proof(
     try:
         previous = _previous_proofs(document, proof)
         unsecured = _unsecured(document, previous)
+        if suite == JCS and "@context" in options:
+            unsecured["@context"] = options["@context"]  # eddsa-jcs-2022 §3.3.2 step 4.2
         hash_data = _hash_data(unsecured, options, suite, rdf)
     except ProofError as exc:
         return ProofResult(verified=False, code=exc.code, message=str(exc), **meta)
@@ -322,11 +324,10 @@ def _hash_data(
     rdf: RdfCanonizer | None,
 ) -> bytes:
     if suite == JCS:
-        config = dict(options)
-        if "@context" not in config and "@context" in unsecured:
-            config["@context"] = unsecured["@context"]
+        # The proof configuration is the proof options as they stand: the signer copied the
+        # document's @context into them (a proof without one was signed without one).
         return (
-            hashlib.sha256(jcs.canonicalize(config)).digest()
+            hashlib.sha256(jcs.canonicalize(options)).digest()
             + hashlib.sha256(jcs.canonicalize(unsecured)).digest()
         )
     if rdf is None:
