@@ -7,6 +7,7 @@ outside 1e-6 ≤ |x| < 1e21); keys sort by UTF-16 code units; strings escape onl
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -53,10 +54,10 @@ def _write(value: Any, out: list[str]) -> None:
     elif isinstance(value, float):
         out.append(_number(value))
     elif isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise JcsError("object keys must be strings")
         out.append("{")
-        for i, key in enumerate(sorted(value, key=_utf16_key)):
-            if not isinstance(key, str):
-                raise JcsError("object keys must be strings")
+        for i, key in enumerate(_sorted_keys(value)):
             if i:
                 out.append(",")
             out.append(_string(key))
@@ -74,21 +75,25 @@ def _write(value: Any, out: list[str]) -> None:
         raise JcsError(f"not a JSON value: {type(value).__name__}")
 
 
-def _utf16_key(key: str) -> bytes:
-    return key.encode("utf-16-be", "surrogatepass")
+# Only astral characters sort differently in UTF-16 than by code point; keys without them
+# (nearly all) sort as they are.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\]')
+
+
+def _sorted_keys(obj: dict[str, Any]) -> list[str]:
+    if any(_ASTRAL.search(key) for key in obj):
+        return sorted(obj, key=lambda k: k.encode("utf-16-be", "surrogatepass"))
+    return sorted(obj)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 
 def _string(text: str) -> str:
-    chars = []
-    for char in text:
-        escaped = _ESCAPES.get(char)
-        if escaped is not None:
-            chars.append(escaped)
-        elif char < " ":
-            chars.append(f"\\u{ord(char):04x}")
-        else:
-            chars.append(char)
-    return '"' + "".join(chars) + '"'
+    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
 def _number(x: float) -> str:
