@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -124,3 +125,17 @@ def test_jcs_reproduces_the_w3c_vector():
     unsigned = json.loads((folder / "unsigned.json").read_text())
     expected = (folder / "eddsa-jcs-2022" / "canonDocJCS.txt").read_bytes()
     assert canonicalize(unsigned) == expected.rstrip(b"\n")
+
+
+def test_key_pairs_are_immutable_and_spliced_secrets_are_refused():
+    key = Ed25519KeyPair.from_seed(bytes(range(32)))
+    with pytest.raises(AttributeError):
+        key.public_key = bytes(32)  # type: ignore[misc]
+    assert copy.deepcopy({"k": key})["k"] is key
+    assert bytes(range(32)).hex() not in repr(key) and key.secret_multibase not in str(key)
+    other = Ed25519KeyPair.from_seed(bytes(32))
+    spliced = multibase_encode(b"\x80\x26" + key.seed + other.public_key)
+    with pytest.raises(MultikeyError, match="does not match"):
+        Ed25519KeyPair.from_secret_multibase(spliced)
+    whole = multibase_encode(b"\x80\x26" + key.seed + key.public_key)
+    assert Ed25519KeyPair.from_secret_multibase(whole).public_key == key.public_key

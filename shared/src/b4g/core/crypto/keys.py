@@ -5,17 +5,37 @@ from __future__ import annotations
 import nacl.exceptions
 import nacl.signing
 
-from b4g.core.crypto.multikey import decode_secret, encode_public, encode_secret
+from b4g.core.crypto.multikey import (
+    MultikeyError,
+    decode_secret_parts,
+    encode_public,
+    encode_secret,
+)
 
 
 class Ed25519KeyPair:
-    """A signing key; its secret never appears in repr, str or logs."""
+    """A signing key (immutable); its secret never appears in repr, str or logs."""
 
     __slots__ = ("_signing", "public_key")
+    _signing: nacl.signing.SigningKey
+    public_key: bytes
 
     def __init__(self, signing_key: nacl.signing.SigningKey) -> None:
-        self._signing = signing_key
-        self.public_key: bytes = bytes(signing_key.verify_key)
+        object.__setattr__(self, "_signing", signing_key)
+        object.__setattr__(self, "public_key", bytes(signing_key.verify_key))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Ed25519KeyPair is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Ed25519KeyPair is immutable")
+
+    # Immutable, so copies can be the object itself (and the secret is never re-materialised).
+    def __copy__(self) -> Ed25519KeyPair:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Ed25519KeyPair:
+        return self
 
     @classmethod
     def from_seed(cls, seed: bytes) -> Ed25519KeyPair:
@@ -25,7 +45,12 @@ class Ed25519KeyPair:
 
     @classmethod
     def from_secret_multibase(cls, secret: str) -> Ed25519KeyPair:
-        return cls.from_seed(decode_secret(secret))
+        seed, public = decode_secret_parts(secret)
+        pair = cls.from_seed(seed)
+        if public is not None and public != pair.public_key:
+            # A 64-byte secret whose public half is not the seed's: a corrupted or spliced key.
+            raise MultikeyError("the secret Multikey's public key does not match its seed")
+        return pair
 
     @classmethod
     def generate(cls) -> Ed25519KeyPair:

@@ -38,7 +38,12 @@ def encode_secret(seed: bytes) -> str:
 
 def decode_secret(multikey: str) -> bytes:
     """The 32-byte seed of a secret Multikey (seed, or seed ‖ public key)."""
+    return decode_secret_parts(multikey)[0]
+
+
+def decode_secret_parts(multikey: str) -> tuple[bytes, bytes | None]:
+    """(seed, the public key the encoding carries after it, if any)."""
     raw = multibase_decode(multikey)
     if not raw.startswith(ED25519_PRIV) or len(raw) not in (34, 66):
         raise MultikeyError("not an Ed25519 secret Multikey (expected 0x8026 + 32 or 64 bytes)")
-    return raw[2:34]
+    return raw[2:34], (raw[34:] or None)
