@@ -299,3 +299,49 @@ def test_chaining_to_a_proof_that_is_not_there_cannot_be_signed():
             previous_proof=["urn:proof:1", "urn:proof:2"],
         )
     assert refused.value.code == "PROOF_GENERATION_ERROR" and "urn:proof:2" in str(refused.value)
+
+
+VC2 = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "type": ["VerifiablePresentation"],
+    "holder": DID,
+}
+
+
+@pytest.mark.parametrize("suite", [RDFC, JCS])
+def test_domain_and_challenge_are_signed_and_checked(suite):
+    proof = create_proof(
+        VC2,
+        key=KEY,
+        verification_method=VM,
+        created="2026-01-01T00:00:00Z",
+        cryptosuite=suite,
+        proof_purpose="authentication",
+        domain=["https://verifier.example", "https://other.example"],
+        challenge="n-0S6_WzA2Mj",
+        rdf=RDF,
+    )
+    signed = add_proof(VC2, proof)
+
+    def check(candidate, domain="https://verifier.example", challenge="n-0S6_WzA2Mj"):
+        result = verify_proof(
+            signed if candidate is None else add_proof(VC2, candidate),
+            proof if candidate is None else candidate,
+            KEY.public_key,
+            rdf=RDF,
+            expected_purpose="authentication",
+            expected_domain=domain,
+            expected_challenge=challenge,
+        )
+        return result.verified, result.code
+
+    assert check(None) == (True, "ok")
+    assert check(None, domain=None, challenge=None) == (True, "ok")
+    assert check(None, domain="https://evil.example") == (False, "INVALID_DOMAIN_ERROR")
+    assert check(None, challenge="replayed") == (False, "INVALID_CHALLENGE_ERROR")
+    # Rewriting the challenge to what the verifier expects breaks the signature.
+    rewritten = {**proof, "challenge": "fresh"}
+    assert check(rewritten, challenge="fresh") == (False, "PROOF_VERIFICATION_ERROR")

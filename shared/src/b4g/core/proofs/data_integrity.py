@@ -86,10 +86,13 @@ def create_proof(
     proof_purpose: str = "assertionMethod",
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
+    domain: str | list[str] | None = None,
+    challenge: str | None = None,
     rdf: RdfCanonizer | None = None,
 ) -> dict[str, Any]:
     """A proof object for `document` (whose existing `proof`, if any, is kept out of the hash
-    except for the proofs named in `previous_proof`)."""
+    except for the proofs named in `previous_proof`). `domain` and `challenge` bind the proof
+    to a verifier's request (Data Integrity §2.1)."""
     options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
     if proof_id is not None:
         options["id"] = proof_id
@@ -98,6 +101,10 @@ def create_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    if domain is not None:
+        options["domain"] = domain
+    if challenge is not None:
+        options["challenge"] = challenge
     if previous_proof is not None:
         options["previousProof"] = previous_proof
     # Only the proofs named in previousProof are signed over (a ProofError if one is missing).
@@ -136,10 +143,14 @@ def verify_proof(
     *,
     rdf: RdfCanonizer | None = None,
     expected_purpose: str = "assertionMethod",
+    expected_domain: str | None = None,
+    expected_challenge: str | None = None,
 ) -> ProofResult:
     """Check one proof of `document` (which may carry a proof set) against `public_key`."""
     meta = _meta(proof)
-    problem = _malformed(proof, expected_purpose)
+    problem = _malformed(proof, expected_purpose) or _unbound(
+        proof, expected_domain, expected_challenge
+    )
     if problem is not None:
         return ProofResult(verified=False, code=problem[0], message=problem[1], **meta)
     suite = _suite(proof)
@@ -193,6 +204,8 @@ async def verify_document(
     rdf: RdfCanonizer | None = None,
     expected_controller: str | None = None,
     expected_purpose: str = "assertionMethod",
+    expected_domain: str | None = None,
+    expected_challenge: str | None = None,
 ) -> list[ProofResult]:
     """Verify every proof of `document`; each key resolved through `resolve_key`."""
     proofs = _proofs(document)
@@ -234,7 +247,13 @@ async def verify_document(
             continue
         results.append(
             verify_proof(
-                document, proof, resolved.public_key, rdf=rdf, expected_purpose=expected_purpose
+                document,
+                proof,
+                resolved.public_key,
+                rdf=rdf,
+                expected_purpose=expected_purpose,
+                expected_domain=expected_domain,
+                expected_challenge=expected_challenge,
             )
         )
     return results
@@ -283,6 +302,17 @@ def _malformed(proof: Mapping[str, Any], expected_purpose: str) -> tuple[str, st
             "PROOF_VERIFICATION_ERROR",
             f"proofPurpose is {proof['proofPurpose']!r}, expected {expected_purpose!r}",
         )
+    return None
+
+
+def _unbound(
+    proof: Mapping[str, Any], expected_domain: str | None, expected_challenge: str | None
+) -> tuple[str, str] | None:
+    """Data Integrity §4.3 steps for the verifier's domain and challenge, when it set them."""
+    if expected_domain is not None and expected_domain not in _as_list(proof.get("domain")):
+        return "INVALID_DOMAIN_ERROR", f"the proof is not for domain {expected_domain!r}"
+    if expected_challenge is not None and proof.get("challenge") != expected_challenge:
+        return "INVALID_CHALLENGE_ERROR", "the proof does not answer the expected challenge"
     return None
 
 
