@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.crypto.multibase import b64url_encode
@@ -166,3 +170,17 @@ def test_vc_1_1_credential_maps_issuance_and_expiration_dates():
     )
     assert (payload["nbf"], payload["exp"]) == (1262373804, 1893456000)
     assert check_claims(payload) == []
+
+
+@given(
+    st.sampled_from(sorted({*CREDENTIAL, "iss", "jti", "nbf", "sub", "exp"})), st.text(max_size=5)
+)
+@settings(max_examples=60, deadline=None)
+def test_changing_any_payload_field_breaks_the_signature(field, replacement):
+    key = Ed25519KeyPair.from_seed(bytes(32))
+    token = sign_vc_jwt(CREDENTIAL, key=key, kid="k")
+    header, _payload, signature = token.split(".")
+    claims = decode_jwt(token).payload
+    claims[field] = [claims[field], replacement]
+    forged = ".".join([header, b64url_encode(json.dumps(claims).encode()), signature])
+    assert not verify_signature(decode_jwt(forged), ed25519_jwk(key.public_key)).verified

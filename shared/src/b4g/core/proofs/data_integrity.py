@@ -11,8 +11,18 @@ proofs) and proof chains (`previousProof`) follow Data Integrity §4.
 VC 1.1 documents do not define the proof terms: pass them through `with_data_integrity_context`
 before signing (as digitalbazaar's suites add the context), or the data-loss check refuses them.
 
-Signing is synchronous. Verification takes the public key already resolved (`verify_proof`) or
-an async `KeyResolver` (`verify_document`), and returns results rather than raising.
+API:
+
+* `create_proof(document, *, key, verification_method, created, cryptosuite, proof_purpose,
+  proof_id, previous_proof, domain, challenge, rdf) -> proof` is synchronous (no I/O);
+  `add_proof(document, proof)` adds it to the proof set.
+* `verify_proof(document, proof, public_key, *, rdf, expected_purpose, expected_domain,
+  expected_challenge) -> ProofResult` checks one proof with a key already resolved.
+* `await verify_document(document, *, resolve_key, rdf, expected_controller, ...)` checks every
+  proof, resolving each verification method through an async `KeyResolver` (for example
+  `b4g.core.did.resolver.DidResolver.resolve_key`), one `ProofResult` per proof.
+
+Results carry the W3C Data Integrity error names as codes; nothing raises for a bad proof.
 """
 
 from __future__ import annotations
