@@ -23,6 +23,7 @@ from b4g.core.proofs.data_integrity import (
     RDFC,
     add_proof,
     create_proof,
+    proof_config_nquads,
     verify_document,
     verify_proof,
     with_data_integrity_context,
@@ -345,3 +346,42 @@ def test_domain_and_challenge_are_signed_and_checked(suite):
     # Rewriting the challenge to what the verifier expects breaks the signature.
     rewritten = {**proof, "challenge": "fresh"}
     assert check(rewritten, challenge="fresh") == (False, "PROOF_VERIFICATION_ERROR")
+
+
+dates = st.builds(
+    lambda y, mo, d, h, mi, s, frac, zone: (
+        f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}" + frac + zone
+    ),
+    st.integers(1, 9999),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
+    st.sampled_from(["", ".5", ".123456789"]),
+    st.sampled_from(["Z", "", "+02:00", "-11:30"]),
+)
+
+
+@given(
+    created=dates,
+    suite=st.sampled_from([RDFC, LEGACY_RDFC]),
+    purpose=st.sampled_from(["assertionMethod", "authentication"]),
+    proof_id=st.none() | st.just("urn:uuid:0b8a5c1e-1111-4a2b-9c3d-4e5f6a7b8c9d"),
+    previous=st.none() | st.just("urn:proof:1") | st.just(["urn:proof:1", "urn:proof:2"]),
+    challenge=st.none() | st.just("1970-01-01T00:00:00Z") | st.text(max_size=6),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_reused_proof_config_nquads_equal_canonicalising_afresh(
+    created, suite, purpose, proof_id, previous, challenge
+):
+    config: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": suite}
+    if proof_id:
+        config["id"] = proof_id
+    config |= {"created": created, "verificationMethod": VM, "proofPurpose": purpose}
+    if previous is not None:
+        config["previousProof"] = previous
+    if challenge is not None:
+        config["challenge"] = challenge
+    config["@context"] = VC2["@context"]
+    assert proof_config_nquads(config, RDF) == RDF(config)

@@ -28,6 +28,7 @@ Results carry the W3C Data Integrity error names as codes; nothing raises for a 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -378,9 +379,49 @@ def _hash_data(
     config["@context"] = unsecured.get("@context") or (
         ED25519_2020_CONTEXT if suite == ED25519_2020 else None
     )
-    proof_nquads = rdf(config)
+    proof_nquads = proof_config_nquads(config, rdf)
     doc_nquads = rdf(unsecured)
     return (
         hashlib.sha256(proof_nquads.encode()).digest()
         + hashlib.sha256(doc_nquads.encode()).digest()
     )
+
+
+# Canonicalising a proof configuration costs as much context processing as a whole credential
+# while only `created` changes between signatures. Its N-Quads are therefore computed once per
+# configuration with a placeholder date, and the date is put in afterwards. That is exact: a
+# configuration of strings is one node, so its blank node is always _:c14n0, and its single
+# dc:created quad sorts by predicate before the literal is reached. Dates that would need
+# N-Quads escaping, nested objects, or a placeholder appearing elsewhere take the general path.
+_PLACEHOLDER = "1970-01-01T00:00:00Z"
+_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)?")
+_CONFIG_CACHE_SIZE = 512
+_config_cache: dict[tuple[RdfCanonizer, bytes], str] = {}
+
+
+def proof_config_nquads(config: Mapping[str, Any], rdf: RdfCanonizer) -> str:
+    """`rdf(config)`, reusing the canonical form of configurations that differ only in date."""
+    created = config.get("created")
+    flat = all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+        for k, v in config.items()
+        if k != "@context"
+    )
+    # A nested object would be a second blank node, labelled by hashes that see the date.
+    if not flat or not isinstance(created, str) or not _DATE_TIME.fullmatch(created):
+        return rdf(config)
+    template = {**config, "created": _PLACEHOLDER}
+    try:
+        key = (rdf, jcs.canonicalize(template))
+    except jcs.JcsError:
+        return rdf(config)
+    nquads = _config_cache.get(key)
+    if nquads is None:
+        nquads = rdf(template)
+        if len(_config_cache) >= _CONFIG_CACHE_SIZE:
+            _config_cache.clear()
+        _config_cache[key] = nquads
+    literal = f'"{_PLACEHOLDER}"'
+    if nquads.count(literal) != 1:
+        return rdf(config)
+    return nquads.replace(literal, f'"{created}"')
