@@ -139,3 +139,20 @@ def test_key_pairs_are_immutable_and_spliced_secrets_are_refused():
         Ed25519KeyPair.from_secret_multibase(spliced)
     whole = multibase_encode(b"\x80\x26" + key.seed + key.public_key)
     assert Ed25519KeyPair.from_secret_multibase(whole).public_key == key.public_key
+
+
+def reference_b58(data: bytes) -> str:
+    """Base58btc by its definition, one digit at a time."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    number, digits = int.from_bytes(data, "big"), ""
+    while number:
+        number, rem = divmod(number, 58)
+        digits = alphabet[rem] + digits
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_chunked_base58_equals_the_definition(data):
+    assert b58encode(data) == reference_b58(data)
+    assert b58decode(reference_b58(data)) == data
