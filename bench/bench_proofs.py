@@ -6,6 +6,7 @@ Floor: raw Ed25519 signing of 64 bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 from pyld import jsonld
 
 from b4g.core.crypto.keys import Ed25519KeyPair, verify_ed25519
+from b4g.core.crypto.multibase import b58encode
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore, pyld_document_loader
 from b4g.core.proofs.data_integrity import JCS, RDFC, add_proof, create_proof, verify_proof
@@ -46,6 +48,15 @@ def naive_pyld_sign() -> bytes:
     return KEY.sign(canonical.encode())
 
 
+_seconds = itertools.count()
+
+
+def fresh_created() -> str:
+    """A different `created` on every signature, as in production (no caching by date)."""
+    second = next(_seconds)
+    return f"2026-03-01T{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+
+
 def main() -> None:
     rdfc_signed = add_proof(
         SAMPLE, create_proof(SAMPLE, key=KEY, verification_method=VM, created=CREATED, rdf=RDF)
@@ -63,6 +74,7 @@ def main() -> None:
             rate(lambda: verify_ed25519(KEY.public_key, bytes(64), signature)),
         ),
         ("baseline: naive pyld normalize + sign", rate(naive_pyld_sign)),
+        ("base58btc encode (64-byte signature)", rate(lambda: b58encode(signature))),
         (
             "eddsa-rdfc-2022 sign",
             rate(
@@ -70,7 +82,7 @@ def main() -> None:
                     SAMPLE,
                     key=KEY,
                     verification_method=VM,
-                    created=CREATED,
+                    created=fresh_created(),
                     cryptosuite=RDFC,
                     rdf=RDF,
                 )
@@ -84,7 +96,11 @@ def main() -> None:
             "eddsa-jcs-2022 sign",
             rate(
                 lambda: create_proof(
-                    SAMPLE, key=KEY, verification_method=VM, created=CREATED, cryptosuite=JCS
+                    SAMPLE,
+                    key=KEY,
+                    verification_method=VM,
+                    created=fresh_created(),
+                    cryptosuite=JCS,
                 )
             ),
         ),
