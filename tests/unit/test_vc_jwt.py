@@ -20,6 +20,7 @@ from b4g.core.proofs.vc_jwt import (
     ed25519_public_key_of,
     sign_vc_jwt,
     verify_signature,
+    verify_vc_jwt,
 )
 
 CREDENTIAL = {
@@ -184,3 +185,27 @@ def test_changing_any_payload_field_breaks_the_signature(field, replacement):
     claims[field] = [claims[field], replacement]
     forged = ".".join([header, b64url_encode(json.dumps(claims).encode()), signature])
     assert not verify_signature(decode_jwt(forged), ed25519_jwk(key.public_key)).verified
+
+
+def test_verify_vc_jwt_checks_signature_then_claims():
+    key = Ed25519KeyPair.from_seed(bytes(range(32)))
+    jwk = ed25519_jwk(key.public_key)
+    token = sign_vc_jwt(CREDENTIAL, key=key, kid="did:web:issuer.example#key-1")
+    result = verify_vc_jwt(token, jwk)
+    assert (result.verified, result.code, result.kid) == (
+        True,
+        "ok",
+        "did:web:issuer.example#key-1",
+    )
+    assert result.credential == CREDENTIAL
+    # Correctly signed, but the claims say another issuer than the credential does.
+    lying = {**CREDENTIAL, "iss": "did:web:someone-else.example"}
+    header = b64url_encode(json.dumps({"alg": "EdDSA", "typ": "JWT"}).encode())
+    body = b64url_encode(json.dumps(lying).encode())
+    forged = f"{header}.{body}." + b64url_encode(key.sign(f"{header}.{body}".encode()))
+    result = verify_vc_jwt(forged, jwk)
+    assert (result.verified, result.code) == (False, "jwt_claims_mismatch")
+    assert "iss" in result.message
+    assert verify_vc_jwt("not.a-jwt", jwk).code == "MALFORMED_PROOF_ERROR"
+    other = ed25519_jwk(Ed25519KeyPair.from_seed(bytes(32)).public_key)
+    assert verify_vc_jwt(token, other).code == "PROOF_VERIFICATION_ERROR"
