@@ -4,7 +4,9 @@
 
 Downloads each pinned package with `npm pack` into a temporary folder, copies the context
 (`.jsonld` files byte for byte; contexts shipped only as CommonJS modules are evaluated with
-node and written as JSON), and writes `manifest.json` with origin and sha256 of every file.
+node and written as JSON), writes the few tiny contexts no package ships from the
+specification's text (`AUTHORED`), and writes `manifest.json` with origin and sha256 of every
+file.
 Runs only when a developer re-vendors; nothing reads the network at run time.
 """
 
@@ -40,6 +42,11 @@ CONTEXTS = {
         "@digitalbazaar/credentials-examples-context@1.0.0",
         "contexts/credentials-examples-v1.jsonld",
         "credentials-examples-v1.jsonld",
+    ),
+    "https://www.w3.org/ns/odrl.jsonld": (  # imported by the examples v1 context
+        "@digitalbazaar/odrl-context@1.0.0",
+        "contexts/odrl.jsonld",
+        "odrl.jsonld",
     ),
     "https://w3id.org/security/data-integrity/v1": (
         "@digitalbazaar/data-integrity-context@2.0.1",
@@ -103,6 +110,16 @@ CONTEXTS = {
     ),
 }
 
+# Contexts no registry package ships, small enough to write from the specification's text.
+# url -> (file name we ship, where the text is, content)
+AUTHORED = {
+    "https://www.w3.org/ns/credentials/examples/v2": (
+        "credentials-examples-v2.jsonld",
+        "W3C Verifiable Credentials Data Model v2.0 (REC), the examples context: one @vocab",
+        '{\n  "@context": {\n    "@vocab": "https://www.w3.org/ns/credentials/examples#"\n  }\n}\n',
+    ),
+}
+
 
 def fetch(package: str, workdir: Path) -> Path:
     name = (
@@ -144,6 +161,16 @@ def main() -> None:
                 else "byte copy",
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
+    for url, (filename, source, content) in sorted(AUTHORED.items()):
+        data = content.encode()
+        json.loads(data)
+        (TARGET / filename).write_bytes(data)
+        manifest[url] = {
+            "file": filename,
+            "authored_from": source,
+            "form": "written from the specification",
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
     (TARGET / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     print(f"vendored {len(manifest)} contexts into {TARGET}")
 

@@ -1,9 +1,11 @@
 """Verifying a credential: every check, each passed, failed or not checkable, with a reason code
 (pure: key resolution, status lists, trust and the clock are injected).
 
-`verified` is true only when no check failed and every required check passed. `issuer_trust` is
-advisory: a credential can be authentic without its issuer being in our registry, so trust is
-reported but never flips `verified`.
+`verified` is true only when no check failed and every required check passed. `issuer_trust` and
+`endorsement` are advisory: a credential can be authentic without its issuer being in our
+registry or with a broken endorsement, so they are reported but never flip `verified`. `schema`
+counts when a schema was at hand: a violation fails the credential, an unreachable schema does
+not.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
+from b4g.core.did.resolver import VerificationMethodResolution, jwks_key
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
-from b4g.core.proofs import jcs
 from b4g.core.proofs.data_integrity import KeyResolver, ResolvedKey, verify_document
 from b4g.core.proofs.vc_jwt import (
     check_claims,
@@ -28,14 +31,22 @@ from b4g.core.proofs.vc_jwt import (
     issuer_id,
     verify_signature,
 )
+from b4g.core.schema import schema_references, validate
 from b4g.core.statuslist import check_status
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 State = Literal["pass", "fail", "could_not_check"]
-ADVISORY = frozenset({"issuer_trust"})
+ADVISORY = frozenset({"issuer_trust", "endorsement"})
+BEST_EFFORT = frozenset({"schema"})
+MAX_ENDORSEMENT_DEPTH = 2  # a badge's endorsements and theirs, no further
+MAX_ENDORSEMENTS = 16  # per credential: each is a full verification
 
 StatusFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
+SchemaFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
+JwksFetcher = Callable[[str], Awaitable[Any]]
+# (verification method id, proof purpose, expected controller) → the checked method and its JWK
+MethodResolver = Callable[[str, str, str | None], Awaitable[VerificationMethodResolution]]
 
 
 class Check(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,7 +71,10 @@ class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
 
 def decide(checks: tuple[Check, ...]) -> bool:
     required = [c for c in checks if c.name not in ADVISORY]
-    return bool(required) and all(c.state == "pass" for c in required)
+    return bool(required) and all(
+        c.state == "pass" or (c.state == "could_not_check" and c.name in BEST_EFFORT)
+        for c in required
+    )
 
 
 class Verifier:
@@ -73,37 +87,49 @@ class Verifier:
         resolve_key: KeyResolver,
         status_fetcher: StatusFetcher | None = None,
         trust: TrustCheck | None = None,
+        schemas: SchemaFetcher | None = None,
+        resolve_method: MethodResolver | None = None,
+        jwks_fetcher: JwksFetcher | None = None,
     ) -> None:
         self._rdf = rdf_canonizer(store)
         self._resolve_key = resolve_key
         self._status_fetcher = status_fetcher
         self._trust = trust
+        self._schemas = schemas
+        self._resolve_method = resolve_method
+        self._jwks_fetcher = jwks_fetcher
         self._list_proofs: dict[bytes, list[Check]] = {}
 
     async def verify(
         self, presented: Mapping[str, Any] | str, *, now: datetime
     ) -> VerificationResult:
+        return await self._verify(presented, now, depth=0)
+
+    async def _verify(
+        self, presented: Mapping[str, Any] | str, now: datetime, depth: int
+    ) -> VerificationResult:
         if isinstance(presented, str):
-            return await self._verify_jwt(presented, now)
+            return await self._verify_jwt(presented, now, depth)
         credential = dict(presented)
         checks = [structure_check(credential)]
+        checks += await self._schema_checks(credential)
         checks += await self._proof_checks(credential)
-        checks += self._common(credential, now)
-        checks += await self._status_checks(credential, now)
-        checks.append(await self._trust_check(credential))
+        checks += await self._after_proof(credential, now, depth)
         result = tuple(checks)
         return VerificationResult(
             verified=decide(result), format="ldp", checks=result, credential=credential
         )
 
-    async def _verify_jwt(self, token: str, now: datetime) -> VerificationResult:
+    async def _verify_jwt(self, token: str, now: datetime, depth: int) -> VerificationResult:
         try:
             decoded = decode_jwt(token)
         except ValueError as exc:
             check = Check(name="structure", state="fail", code="malformed_jwt", message=str(exc))
             return VerificationResult(verified=False, format="jwt", checks=(check,))
         credential = credential_of(decoded.payload)
-        checks = [structure_check(credential), await self._jwt_signature(decoded, credential)]
+        checks = [structure_check(credential)]
+        checks += await self._schema_checks(credential)
+        checks.append(await self._jwt_signature(decoded, credential))
         problems = check_claims(decoded.payload)
         checks.append(
             Check(
@@ -113,13 +139,45 @@ class Verifier:
                 message="; ".join(problems) or "claims match the credential",
             )
         )
-        checks += self._common(credential, now)
-        checks += await self._status_checks(credential, now)
-        checks.append(await self._trust_check(credential))
+        checks += await self._after_proof(credential, now, depth)
         result = tuple(checks)
         return VerificationResult(
             verified=decide(result), format="jwt", checks=result, credential=credential
         )
+
+    async def _after_proof(
+        self, credential: Mapping[str, Any], now: datetime, depth: int
+    ) -> list[Check]:
+        """Dates, status and endorsements; issuer trust for the credential itself only (an
+        endorser need not be in our registry)."""
+        checks = [validity_check(credential, now)]
+        checks += await self._status_checks(credential, now)
+        checks += await self._endorsement_checks(credential, now, depth)
+        if depth == 0:
+            checks.append(await self._trust_check(credential))
+        return checks
+
+    async def _endorsement_checks(
+        self, credential: Mapping[str, Any], now: datetime, depth: int
+    ) -> list[Check]:
+        found = endorsements(credential)
+        if not found:
+            return []
+        if depth >= MAX_ENDORSEMENT_DEPTH or len(found) > MAX_ENDORSEMENTS:
+            return [
+                Check(
+                    name="endorsement",
+                    state="could_not_check",
+                    code="too_many_endorsements",
+                    message=f"{len(found)} endorsements at depth {depth + 1} are not checked "
+                    f"(limits: {MAX_ENDORSEMENTS} per credential, {MAX_ENDORSEMENT_DEPTH} levels)",
+                )
+            ]
+        checks = []
+        for where, endorsement in found:
+            result = await self._verify(endorsement, now, depth + 1)
+            checks.append(endorsement_check(where, result))
+        return checks
 
     async def _jwt_signature(self, decoded: Any, credential: Mapping[str, Any]) -> Check:
         kid = decoded.header.get("kid")
@@ -131,17 +189,97 @@ class Verifier:
                 code="INVALID_VERIFICATION_METHOD",
                 message="the JWT names no key (kid) or the credential no issuer",
             )
-        vm = kid if "#" in kid or kid.startswith("did:") else f"{issuer}#{kid}"
-        resolved = await self._resolve_key(vm, "assertionMethod", issuer)
-        if not isinstance(resolved, ResolvedKey):
-            state: State = "could_not_check" if resolved.retryable else "fail"
-            return Check(name="proof", state=state, code=resolved.code, message=resolved.message)
-        outcome = verify_signature(decoded, ed25519_jwk(resolved.public_key))
+        if issuer.startswith("did:"):
+            vm = kid if "#" in kid or kid.startswith("did:") else f"{issuer}#{kid}"
+            found = await self._method_jwk(vm, issuer)
+        else:
+            found = await self._jwks_jwk(issuer, kid, decoded.header.get("jku"))
+        if isinstance(found, VerificationMethodResolution):
+            state: State = "could_not_check" if found.retryable else "fail"
+            return Check(name="proof", state=state, code=found.code, message=found.message)
+        outcome = verify_signature(decoded, found)
         return Check(
             name="proof",
             state="pass" if outcome.verified else "fail",
             code=outcome.code,
             message=outcome.message,
+        )
+
+    async def _method_jwk(
+        self, vm: str, issuer: str
+    ) -> dict[str, str] | VerificationMethodResolution:
+        """The key of a DID's verification method as a JWK (RSA allowed, for RS256)."""
+        if self._resolve_method is not None:
+            resolution = await self._resolve_method(vm, "assertionMethod", issuer)
+            if resolution.ok and resolution.public_jwk is not None:
+                return resolution.public_jwk
+            return resolution
+        resolved = await self._resolve_key(vm, "assertionMethod", issuer)
+        if isinstance(resolved, ResolvedKey):
+            return ed25519_jwk(resolved.public_key)
+        return VerificationMethodResolution(
+            ok=False, code=resolved.code, message=resolved.message, retryable=resolved.retryable
+        )
+
+    async def _jwks_jwk(
+        self, issuer: str, kid: str, jku: Any
+    ) -> dict[str, str] | VerificationMethodResolution:
+        """An https issuer's key from its JWK Set, which must be served from the issuer's own
+        origin: `jku` when it is there, else `/.well-known/jwks.json`."""
+        url = jwks_url(issuer, jku)
+        if url is None or self._jwks_fetcher is None:
+            return VerificationMethodResolution(
+                ok=False,
+                code="INVALID_VERIFICATION_METHOD",
+                message=f"no JWK Set can be found for the issuer {issuer!r}",
+            )
+        try:
+            jwks = await self._jwks_fetcher(url)
+        except B4GError as exc:
+            return VerificationMethodResolution(
+                ok=False, code="could_not_resolve", message=str(exc), retryable=True
+            )
+        return jwks_key(jwks, kid)
+
+    async def _schema_checks(self, credential: Mapping[str, Any]) -> list[Check]:
+        references = schema_references(credential)
+        if not references:
+            return [
+                Check(
+                    name="schema",
+                    state="could_not_check",
+                    code="no_schema",
+                    message="no JSON Schema applies to this credential",
+                )
+            ]
+        checks = []
+        for reference in references:
+            checks.append(await self._schema_check(credential, reference.url))
+        return checks
+
+    async def _schema_check(self, credential: Mapping[str, Any], url: str) -> Check:
+        if self._schemas is None:
+            return Check(
+                name="schema",
+                state="could_not_check",
+                code="schema_unavailable",
+                message=f"no schema source configured for {url}",
+            )
+        try:
+            schema = await self._schemas(url)
+        except B4GError as exc:
+            return Check(
+                name="schema",
+                state="could_not_check",
+                code="schema_unavailable",
+                message=f"the schema {url} could not be retrieved: {exc}",
+            )
+        outcome = validate(credential, schema)
+        return Check(
+            name="schema",
+            state="pass" if outcome.valid else "fail",
+            code=outcome.code,
+            message=f"{url.rsplit('/', 1)[-1]}: {outcome.message}",
         )
 
     async def _proof_checks(self, credential: Mapping[str, Any]) -> list[Check]:
@@ -163,9 +301,6 @@ class Verifier:
                 Check(name="proof", state=state, code=r.code, message=f"{label}: {r.message}")
             )
         return checks
-
-    def _common(self, credential: Mapping[str, Any], now: datetime) -> list[Check]:
-        return [validity_check(credential, now)]
 
     async def _status_checks(self, credential: Mapping[str, Any], now: datetime) -> list[Check]:
         entries = credential.get("credentialStatus")
@@ -249,7 +384,8 @@ class Verifier:
     async def _list_proof_checks(self, list_credential: Mapping[str, Any]) -> list[Check]:
         """A status list's proofs, remembered per exact list content: lists are large and
         checked with every credential that points at them, but change rarely."""
-        fingerprint = hashlib.sha256(jcs.canonicalize(list_credential)).digest()
+        # Any exact encoding will do for a fingerprint (a different one only misses the cache).
+        fingerprint = hashlib.sha256(msgspec.json.encode(list_credential)).digest()
         cached = self._list_proofs.get(fingerprint)
         if cached is not None:
             return cached
@@ -269,6 +405,72 @@ class Verifier:
                 message="no trust registry configured",
             )
         return await self._trust(credential)
+
+
+def jwks_url(issuer: str, jku: Any) -> str | None:
+    """Where an https issuer's JWK Set is: `jku` on the issuer's origin, else the well-known
+    path there. None for issuers that are not https URLs."""
+    parts = urlsplit(issuer)
+    if parts.scheme != "https" or not parts.netloc:
+        return None
+    origin = f"https://{parts.netloc}"
+    if (
+        isinstance(jku, str)
+        and urlsplit(jku)._replace(path="", query="", fragment="").geturl() == origin
+    ):
+        return jku
+    return f"{origin}/.well-known/jwks.json"
+
+
+def endorsements(credential: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any] | str]]:
+    """Embedded endorsements (OB 3.0 `endorsement` / `endorsementJwt`) of the credential, its
+    issuer and its subjects' achievements, each with where it was found."""
+    places: list[tuple[str, Any]] = [
+        ("credential", credential),
+        ("issuer", credential.get("issuer")),
+    ]
+    for subject in _as_list(credential.get("credentialSubject")):
+        if isinstance(subject, Mapping):
+            places.append(("achievement", subject.get("achievement")))
+    found: list[tuple[str, Mapping[str, Any] | str]] = []
+    for where, node in places:
+        if not isinstance(node, Mapping):
+            continue
+        found += [(where, e) for e in _as_list(node.get("endorsement")) if isinstance(e, Mapping)]
+        found += [(where, e) for e in _as_list(node.get("endorsementJwt")) if isinstance(e, str)]
+    return found
+
+
+def endorsement_check(where: str, result: VerificationResult) -> Check:
+    endorsed = result.credential or {}
+    issuer = endorsed.get("issuer")
+    by = (issuer.get("name") if isinstance(issuer, Mapping) else None) or issuer_id(endorsed)
+    types = _as_list(endorsed.get("type"))
+    label = f"endorsement of the {where} by {by or 'an unnamed endorser'}"
+    if "EndorsementCredential" not in types:
+        return Check(
+            name="endorsement",
+            state="fail",
+            code="not_an_endorsement",
+            message=f"{label}: not an EndorsementCredential",
+        )
+    if result.verified:
+        return Check(name="endorsement", state="pass", code="ok", message=f"{label}: verified")
+    failing = [c for c in result.checks if c.state == "fail" and c.name not in ADVISORY]
+    unchecked = [c for c in result.checks if c.state == "could_not_check"]
+    worst = failing or unchecked
+    return Check(
+        name="endorsement",
+        state="fail" if failing else "could_not_check",
+        code=worst[0].code if worst else "not_verified",
+        message=f"{label}: " + "; ".join(f"{c.name}: {c.message}" for c in worst[:3]),
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def structure_check(credential: Mapping[str, Any]) -> Check:

@@ -96,25 +96,7 @@ class DidResolver:
                 message=document.message,
                 retryable=document.retryable,
             )
-        method = checked_method(document, vm_id, purpose)
-        if isinstance(method, KeyResolutionFailure):
-            return VerificationMethodResolution(ok=False, code=method.code, message=method.message)
-        try:
-            jwk = method_public_jwk(method)
-        except (MultibaseError, ValueError, KeyError, TypeError) as exc:
-            return VerificationMethodResolution(
-                ok=False,
-                code="INVALID_VERIFICATION_METHOD",
-                message=f"{vm_id}: unusable key: {exc}",
-            )
-        return VerificationMethodResolution(
-            ok=True,
-            code="ok",
-            message="verification method resolved",
-            method=dict(method),
-            controller=str(document.get("id")),
-            public_jwk=jwk,
-        )
+        return method_resolution(document, vm_id, purpose)
 
     async def _document_for(
         self, vm_id: str, expected_controller: str | None
@@ -131,6 +113,54 @@ class DidResolver:
             return KeyResolutionFailure(code="INVALID_VERIFICATION_METHOD", message=str(exc))
         except B4GError as exc:  # the fetch failed: we could not check, the proof is not wrong
             return KeyResolutionFailure(code="could_not_resolve", message=str(exc), retryable=True)
+
+
+def method_resolution(
+    document: Mapping[str, Any], vm_id: str, purpose: str
+) -> VerificationMethodResolution:
+    """`vm_id` of a controller document already in hand, checked, with its key as a JWK."""
+    method = checked_method(document, vm_id, purpose)
+    if isinstance(method, KeyResolutionFailure):
+        return VerificationMethodResolution(ok=False, code=method.code, message=method.message)
+    try:
+        jwk = method_public_jwk(method)
+    except (MultibaseError, ValueError, KeyError, TypeError) as exc:
+        return VerificationMethodResolution(
+            ok=False,
+            code="INVALID_VERIFICATION_METHOD",
+            message=f"{vm_id}: unusable key: {exc}",
+        )
+    return VerificationMethodResolution(
+        ok=True,
+        code="ok",
+        message="verification method resolved",
+        method=dict(method),
+        controller=str(document.get("id")),
+        public_jwk=jwk,
+    )
+
+
+def jwks_key(jwks: Any, kid: str) -> dict[str, str] | VerificationMethodResolution:
+    """The public JWK named `kid` (or its fragment) in a JWK Set, checked like a method's key."""
+    keys = jwks.get("keys") if isinstance(jwks, Mapping) else None
+    if not isinstance(keys, list):
+        return VerificationMethodResolution(
+            ok=False, code="INVALID_VERIFICATION_METHOD", message="not a JWK Set"
+        )
+    wanted = {kid, kid.rsplit("#", 1)[-1]}
+    for key in keys:
+        if isinstance(key, Mapping) and key.get("kid") in wanted:
+            if key.get("use") not in (None, "sig") or "d" in key:
+                break  # an encryption key, or a private key published by mistake
+            try:
+                return method_public_jwk({"type": "JsonWebKey", "publicKeyJwk": key})
+            except (MultibaseError, ValueError, KeyError, TypeError) as exc:
+                return VerificationMethodResolution(
+                    ok=False, code="INVALID_VERIFICATION_METHOD", message=f"unusable key: {exc}"
+                )
+    return VerificationMethodResolution(
+        ok=False, code="INVALID_VERIFICATION_METHOD", message=f"no signing key {kid!r} in the set"
+    )
 
 
 def find_method(document: Mapping[str, Any], vm_id: str) -> Mapping[str, Any] | None:

@@ -66,6 +66,16 @@ def dev_master_key(state: Path) -> Path:
     return path
 
 
+def dev_registry_seed(state: Path) -> Path:
+    """The registry's snapshot signing seed for local runs: created once, private to this user,
+    kept so offline verifiers that pinned the registry's key keep trusting its snapshots."""
+    path = state / "registry-signing-seed"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    return path
+
+
 def main() -> int:
     state = Path(os.environ.get("B4G_STATE_DIR", ".b4g")).resolve()
     logs = state / "logs"
@@ -114,6 +124,9 @@ def main() -> int:
                 "B4G_PORT": str(port),
                 "B4G_MASTER_KEY_FILE": os.environ.get(
                     "B4G_MASTER_KEY_FILE", str(dev_master_key(state))
+                ),
+                "B4G_REGISTRY_SIGNING_SEED_FILE": os.environ.get(
+                    "B4G_REGISTRY_SIGNING_SEED_FILE", str(dev_registry_seed(state))
                 ),
                 "B4G_PUBLIC_BASE_URL": os.environ.get(
                     f"B4G_{name.upper()}_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}"

@@ -26,6 +26,7 @@ import httpx
 import msgspec
 
 from b4g.core.errors import B4GError
+from b4g.core.infra.settings import BaseSettings
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -234,3 +235,16 @@ class SafeFetcher:
         entry = self._cache.pop(url, None)
         if entry is not None:
             self._cache_size -= len(entry.response.body)
+
+
+def policy_for(settings: BaseSettings) -> FetchPolicy:
+    """The outbound policy a service's settings ask for (https and public addresses unless
+    relaxed for local development)."""
+
+    def listed(value: str) -> tuple[str, ...]:
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+
+    return FetchPolicy(
+        allow_http_origins=listed(settings.fetch_allow_http_origins),
+        allow_private_hosts=listed(settings.fetch_allow_private_hosts),
+    )

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Conn, CloudEvent], Awaitable[None]]
 ProcessedHook = Callable[[ConsumerRecord[bytes, bytes]], Awaitable[None]]
+CaughtUpHook = Callable[[], Awaitable[None]]
 _TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, TimeoutError)
 
 
@@ -52,12 +53,14 @@ class InboxConsumer:
         tracer: trace.Tracer,
         *,
         on_processed: ProcessedHook | None = None,
+        on_caught_up: CaughtUpHook | None = None,
     ) -> None:
         self._pool = pool
         self._config = config
         self._handler = handler
         self._tracer = tracer
         self._on_processed = on_processed
+        self._on_caught_up = on_caught_up
         self._stopping = asyncio.Event()
         self.processed = 0
         self.skipped = 0
@@ -81,6 +84,8 @@ class InboxConsumer:
         try:
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=200)
+                if not batches and consumer.assignment() and self._on_caught_up is not None:
+                    await self._caught_up()
                 done: dict[TopicPartition, int] = {}
                 for partition, records in batches.items():
                     for record in records:
@@ -91,6 +96,14 @@ class InboxConsumer:
                 await self._commit(consumer, done)
         finally:
             await consumer.stop()
+
+    async def _caught_up(self) -> None:
+        """Nothing left to read on any assigned partition: tell whoever judges freshness."""
+        assert self._on_caught_up is not None
+        try:
+            await self._on_caught_up()
+        except _TRANSIENT as exc:
+            log.warning("caught-up hook failed", extra={"error": str(exc)})
 
     async def _commit(self, consumer: AIOKafkaConsumer, done: dict[TopicPartition, int]) -> None:
         if not done:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Reference,
+    Schema,
+)
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from b4g.core.errors import B4GError
@@ -34,6 +44,7 @@ class ApiError(B4GError):
     """An error a route raises on purpose; subclasses set `status`, `code` and `title`."""
 
     status: int = 400
+    code = "bad_request"
     title: str = "Bad request"
 
     def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None):
@@ -125,6 +136,24 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     )
 
 
+def _unstorable(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Any]:
+    """PostgreSQL class 22 (a NUL character in text, a number out of range, …): the value came
+    from the client and the transaction was rolled back, so nothing was written."""
+    log.warning(
+        "value refused by the database", extra={"path": request.url.path, "error": str(exc)}
+    )
+    return problem_response(
+        Problem(
+            type=_TYPE_BASE + "unstorable_value",
+            title="A value cannot be stored",
+            status=422,
+            code="unstorable_value",
+            detail=f"{exc} (text may not contain NUL characters; numbers must fit their field)",
+            instance=request.url.path,
+        )
+    )
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(
@@ -142,5 +171,44 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     ApiError: _api_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,
+    asyncpg.DataError: _unstorable,
     Exception: _unexpected,
 }
+
+
+def document_problems(openapi: OpenAPI) -> None:
+    """Every operation answers errors as RFC 9457 problems: say so in the OpenAPI document
+    (a `default` problem response, and Litestar's generic 400 replaced by ours), so clients and
+    schemathesis know the media type and shape of every error."""
+    components = openapi.components
+    schemas = components.schemas if components.schemas is not None else {}
+    schemas["Problem"] = _PROBLEM_SCHEMA
+    components.schemas = schemas
+    problem = OpenAPIResponse(
+        description="An RFC 9457 problem with a stable `code`",
+        content={PROBLEM_JSON: OpenAPIMediaType(schema=Reference("#/components/schemas/Problem"))},
+    )
+    for item in (openapi.paths or {}).values():
+        for operation in (item.get, item.put, item.post, item.patch, item.delete):
+            if operation is None:
+                continue
+            responses = operation.responses if operation.responses is not None else {}
+            if "400" in responses:
+                responses["400"] = problem
+            responses.setdefault("default", problem)
+            operation.responses = responses
+
+
+_PROBLEM_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["type", "title", "status", "code"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.URI),
+        "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER),
+        "code": Schema(type=OpenAPIType.STRING, description="stable machine-readable code"),
+        "detail": Schema(type=OpenAPIType.STRING),
+        "instance": Schema(type=OpenAPIType.STRING),
+        "errors": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+    },
+)

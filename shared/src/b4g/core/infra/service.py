@@ -33,7 +33,12 @@ from b4g.core.infra.inbox import InboxConsumer
 from b4g.core.infra.kafka import broker_reachable, ensure_topics, new_producer
 from b4g.core.infra.migrate import Migration, migrate
 from b4g.core.infra.outbox import OutboxRelay, RelayConfig
-from b4g.core.infra.problems import EXCEPTION_HANDLERS, Problem, problem_response
+from b4g.core.infra.problems import (
+    EXCEPTION_HANDLERS,
+    Problem,
+    document_problems,
+    problem_response,
+)
 from b4g.core.infra.settings import BaseSettings
 from b4g.core.infra.telemetry import Telemetry
 
@@ -167,7 +172,7 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
         meter_provider=telemetry.meter_provider,
         exclude=["/health", "/ready"],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ready,
@@ -185,6 +190,8 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
         request_max_body_size=2 * 1024 * 1024,
         logging_config=None,  # logs.setup_logging owns the handlers: JSON with trace ids
     )
+    document_problems(app.openapi_schema)
+    return app
 
 
 async def _start(spec: ServiceSpec, runtime: Runtime) -> None:

@@ -37,6 +37,15 @@ class BaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     log_json: bool = True
     otel_exporter_otlp_endpoint: str = ""
     shutdown_grace_seconds: float = 10.0
+    # Outbound fetching (did:web documents, status lists, schemas) is https-only and
+    # public-address-only; these relax it for local development, comma separated.
+    fetch_allow_http_origins: str = ""
+    fetch_allow_private_hosts: str = ""
+    # Worker processes serving one socket (one event loop, so one core, each).
+    workers: int = 1
+    # Serve HTTPS directly (PEM files) instead of behind a TLS-terminating proxy.
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
 
 
 S = TypeVar("S", bound=BaseSettings)

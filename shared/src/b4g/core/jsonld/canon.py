@@ -6,19 +6,32 @@ JavaScript sees them (JSON has one number type there: `3.0` is the integer 3, in
 Integrity §2.4.3), which pyld does not do: a property the contexts do not define, or a relative
 IRI where an absolute one is required, raises `DataLossError` instead of silently vanishing from
 what is signed. Canonicalisation is our own RDFC-1.0 (`rdfc.py`).
+
+`to_quads` / `canonize` first try the fast path (`fast_rdf.py`: compact JSON straight to quads
+over contexts compiled once per store) and fall back to pyld for whatever it leaves out;
+`pyld_to_quads` / `pyld_canonize` always take pyld (the reference it is tested against).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pyld import jsonld
 
-from b4g.core.errors import B4GError
+from b4g.core.jsonld.active_context import is_absolute_iri
 from b4g.core.jsonld.documents import ContextStore, UnknownContextError
+from b4g.core.jsonld.fast_rdf import fast_to_quads
+from b4g.core.jsonld.literals import (
+    XSD_DOUBLE,
+    XSD_INTEGER,
+    DataLossError,
+    js_double,
+    js_numbers,
+    number_literal,
+)
+from b4g.core.jsonld.literals import js_is_double as _js_is_double
+from b4g.core.jsonld.literals import js_to_fixed0 as _js_to_fixed0
 from b4g.core.jsonld.rdfc import (
     RDF_LANGSTRING,
     XSD_STRING,
@@ -27,69 +40,21 @@ from b4g.core.jsonld.rdfc import (
     Term,
     canonicalize_quads,
 )
-from b4g.core.proofs.jcs import canonicalize
 
-XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-
-class DataLossError(B4GError):
-    """W3C Data Integrity DATA_LOSS_DETECTION_ERROR."""
-
-    code = "DATA_LOSS_DETECTION_ERROR"
-
-
-def js_double(value: float) -> str:
-    """`value.toExponential(15)` with jsonld.js's clean-up: 16 significant digits, ties away
-    from zero, trailing zeros dropped but one kept after the point, `E` and no `+`."""
-    if math.isnan(value) or math.isinf(value):
-        raise DataLossError("NaN and Infinity cannot be expressed in JSON-LD")
-    if value == 0:
-        return "0.0E0"
-    exact = Decimal(value)
-    exponent = exact.adjusted()
-    mantissa = exact.scaleb(-exponent).quantize(Decimal("1.000000000000000"), ROUND_HALF_UP)
-    if abs(mantissa) >= 10:
-        exponent += 1
-        mantissa = exact.scaleb(-exponent).quantize(Decimal("1.000000000000000"), ROUND_HALF_UP)
-    digits = format(mantissa, "f").rstrip("0")
-    if digits.endswith("."):
-        digits += "0"
-    return f"{digits}E{exponent}"
-
-
-def js_numbers(value: Any) -> Any:
-    """The JSON value as JavaScript parses it (one number type, IEEE doubles)."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e21 else value
-    if isinstance(value, int):
-        if abs(value) <= 2**53:
-            return value
-        rounded = float(value)
-        return int(rounded) if abs(rounded) < 1e21 else rounded
-    if isinstance(value, Mapping):
-        return {k: js_numbers(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [js_numbers(v) for v in value]
-    return value
-
-
-def _js_is_double(value: float) -> bool:
-    """jsonld.js: a number is a double when `String(value)` has a "." or |value| ≥ 1e21, so
-    `1e-7` (String "1e-7") is not one and becomes the integer "0"."""
-    if isinstance(value, int):
-        return abs(value) >= 1e21
-    return abs(value) >= 1e21 or "." in canonicalize(value).decode()
-
-
-def _js_to_fixed0(value: float) -> str:
-    """`value.toFixed(0)`: ties away from zero, and the sign kept (`-1e-7` → "-0")."""
-    if isinstance(value, int):
-        return str(value)
-    rounded = Decimal(abs(value)).quantize(Decimal(1), ROUND_HALF_UP)
-    return ("-" if math.copysign(1, value) < 0 else "") + str(rounded)
+# Moved to `literals`; still importable from here.
+__all__ = [
+    "XSD_DOUBLE",
+    "XSD_INTEGER",
+    "DataLossError",
+    "_js_is_double",
+    "_js_to_fixed0",
+    "canonize",
+    "js_double",
+    "js_numbers",
+    "pyld_canonize",
+    "rdf_canonizer",
+    "to_quads",
+]
 
 
 def _raise_dropped(term: str | None) -> None:
@@ -110,17 +75,8 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 and not isinstance(value, bool)
                 and datatype != "@json"
             ):
-                if _js_is_double(value) or datatype == XSD_DOUBLE:
-                    return {
-                        "type": "literal",
-                        "value": js_double(float(value)),
-                        "datatype": datatype or XSD_DOUBLE,
-                    }
-                return {
-                    "type": "literal",
-                    "value": _js_to_fixed0(value),
-                    "datatype": datatype or XSD_INTEGER,
-                }
+                lexical, datatype = number_literal(value, datatype)
+                return {"type": "literal", "value": lexical, "datatype": datatype}
         return super()._object_to_rdf(item, issuer, triples, options)
 
     def expanded_to_rdf(self, expanded: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -156,9 +112,7 @@ def _check_iris(node: Any) -> None:
             _check_iris(value)
 
 
-def _absolute(iri: str) -> bool:
-    scheme, colon, _ = iri.partition(":")
-    return bool(colon) and scheme[:1].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+_absolute = is_absolute_iri
 
 
 def _term(raw: Mapping[str, Any]) -> Term:
@@ -178,7 +132,17 @@ def _term(raw: Mapping[str, Any]) -> Term:
 
 
 def to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Quad]:
-    """The RDF dataset of a JSON-LD document, failing on data loss and unknown contexts."""
+    """The RDF dataset of a JSON-LD document, failing on data loss and unknown contexts: by the
+    fast path when it handles the document, else by pyld (the same quads up to blank-node
+    labels, and the same errors)."""
+    quads = fast_to_quads(document, store)
+    if quads is not None:
+        return quads
+    return pyld_to_quads(document, store=store)
+
+
+def pyld_to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Quad]:
+    """`to_quads` by pyld's expansion and toRDF (the reference the fast path is tested with)."""
     processor = _Processor(on_property_dropped=_raise_dropped)
     options = {
         **store.pyld_options(),
@@ -219,6 +183,11 @@ def to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Quad]:
 def canonize(document: Mapping[str, Any], *, store: ContextStore) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (each line ends with "\\n")."""
     return canonicalize_quads(to_quads(document, store=store))
+
+
+def pyld_canonize(document: Mapping[str, Any], *, store: ContextStore) -> str:
+    """`canonize` always by the pyld path."""
+    return canonicalize_quads(pyld_to_quads(document, store=store))
 
 
 def rdf_canonizer(store: ContextStore) -> Any:

@@ -13,7 +13,8 @@ explode are refused, and so is anything the JavaScript verifiers most wallets ru
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from b4g.core.errors import B4GError
@@ -42,20 +43,43 @@ _LITERAL_ESCAPES = _escape_map(
 _IRI_ESCAPES = _escape_map("".join(map(chr, range(0x21))) + '<>"{}|^`\\', {})
 
 
+# Characters that need escaping; most strings have none, and then translate() is skipped.
+_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LITERAL_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
+# UTF-16 order differs from code point order only between astral and U+E000..U+FFFF characters.
+_UTF16_ORDER_MATTERS = re.compile("[\ue000-\U0010ffff]")
+_IRI_CACHE_SIZE = 4096
+_iri_cache: dict[str, str] = {}  # predicates, types and datatypes recur in every document
+
+
+def _iri(value: str) -> str:
+    text = _iri_cache.get(value)
+    if text is None:
+        escaped = value.translate(_IRI_ESCAPES) if _IRI_SPECIAL.search(value) else value
+        text = "<" + escaped + ">"
+        if len(_iri_cache) >= _IRI_CACHE_SIZE:
+            _iri_cache.clear()
+        _iri_cache[value] = text
+    return text
+
+
 def _term(term: Term | None, labels: dict[str, str] | None = None) -> str:
     if term is None:
         return ""
     kind = term[0]
     if kind == "iri":
-        return "<" + term[1].translate(_IRI_ESCAPES) + ">"
+        return _iri(term[1])
     if kind == "blank":
         return "_:" + (labels[term[1]] if labels is not None else term[1])
-    text = '"' + term[1].translate(_LITERAL_ESCAPES) + '"'
+    value = term[1]
+    if _LITERAL_SPECIAL.search(value):
+        value = value.translate(_LITERAL_ESCAPES)
+    text = '"' + value + '"'
     datatype, language = term[2], term[3]
     if datatype == RDF_LANGSTRING:
         return text + ("@" + language if language else "")
     if datatype != XSD_STRING:
-        return text + "^^<" + datatype.translate(_IRI_ESCAPES) + ">"
+        return text + "^^" + _iri(datatype)
     return text
 
 
@@ -66,6 +90,9 @@ def serialize_quad(s: Term, p: Term, o: Term, g: Term | None) -> str:
 
 def js_sorted(lines: Iterable[str]) -> list[str]:
     """Sort as JavaScript's default sort does: by UTF-16 code units."""
+    lines = list(lines)
+    if not _UTF16_ORDER_MATTERS.search("".join(lines)):
+        return sorted(lines)
     return sorted(lines, key=lambda line: line.encode("utf-16-be", "surrogatepass"))
 
 
@@ -120,16 +147,29 @@ class _Canonicalizer:
         self.max_work_factor = max_work_factor
         self.canonical = _Issuer("c14n")
         self.bnode_quads: dict[str, list[Quad]] = {}
+        self.mentions: dict[str, list[int]] = {}
+        self.texts: list[tuple[str | None, str, str | None, str | None]] = []
         self.first_degree: dict[str, str] = {}
         self.remaining = 0
 
     def run(self) -> str:
-        for quad in self.quads:
+        # Each quad's terms as N-Quads once; None where a blank node label goes.
+        self.texts = [
+            (
+                None if s[0] == "blank" else _term(s),
+                _term(p),
+                None if o[0] == "blank" else _term(o),
+                "" if g is None else None if g[0] == "blank" else " " + _term(g),
+            )
+            for s, p, o, g in self.quads
+        ]
+        for index, quad in enumerate(self.quads):
             for term in (quad[0], quad[2], quad[3]):
                 if term is not None and term[0] == "blank":
-                    mentions = self.bnode_quads.setdefault(term[1], [])
-                    if not mentions or mentions[-1] is not quad:  # a set of quads, as in JS
-                        mentions.append(quad)
+                    mentions = self.mentions.setdefault(term[1], [])
+                    if not mentions or mentions[-1] != index:  # a set of quads, as in JS
+                        mentions.append(index)
+                        self.bnode_quads.setdefault(term[1], []).append(quad)
         by_hash: dict[str, list[str]] = {}
         for bnode in self.bnode_quads:
             by_hash.setdefault(self._hash_first_degree(bnode), []).append(bnode)
@@ -154,22 +194,27 @@ class _Canonicalizer:
                     self.canonical.get(old)
         labels = self.canonical.issued
         lines = [
-            f"{_term(s, labels)} {_term(p)} {_term(o, labels)}"
-            f"{' ' + _term(g, labels) if g is not None else ''} .\n"
-            for s, p, o, g in self.quads
+            self._line(index, lambda label: "_:" + labels[label])
+            for index in range(len(self.quads))
         ]
         return "".join(js_sorted(lines))
 
-    def _hash_first_degree(self, bnode: str) -> str:
-        def mark(term: Term | None) -> Term | None:
-            if term is not None and term[0] == "blank":
-                return ("blank", "a" if term[1] == bnode else "z")
-            return term
+    def _line(self, index: int, blank: Callable[[str], str]) -> str:
+        s, p, o, g = self.texts[index]
+        quad = self.quads[index]
+        if s is None:
+            s = blank(quad[0][1])
+        if o is None:
+            o = blank(quad[2][1])
+        if g is None:
+            g = " " + blank(quad[3][1])  # type: ignore[index]
+        return f"{s} {p} {o}{g} .\n"
 
-        lines = [
-            serialize_quad(mark(s), p, mark(o), mark(g))  # type: ignore[arg-type]
-            for s, p, o, g in self.bnode_quads[bnode]
-        ]
+    def _hash_first_degree(self, bnode: str) -> str:
+        def mark(label: str) -> str:
+            return "_:a" if label == bnode else "_:z"
+
+        lines = [self._line(index, mark) for index in self.mentions[bnode]]
         hash_ = _sha256("".join(js_sorted(lines)))
         self.first_degree[bnode] = hash_
         return hash_

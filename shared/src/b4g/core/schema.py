@@ -1,0 +1,157 @@
+"""Checking a credential against JSON Schemas (OB 3.0 `1EdTechJsonSchemaValidator2019`, VC
+`JsonSchema`), reported as a check, never raised (pure: schemas are handed in).
+
+Which schemas: every `credentialSchema` entry the credential names; an Open Badge that names
+none is checked against the OB 3.0 AchievementCredential (or EndorsementCredential) schema.
+
+What is validated is a view of the credential, because the published OB 3.0 schemas are
+stricter than the data model they describe: they want arrays where JSON-LD lets an issuer
+write a single value (`proof`, `type`, `credentialSchema`), and the most common issuer stack
+(jsonld.js) writes single objects. A verifier that failed those would reject most badges, so a
+single value is wrapped wherever the schema asks for an array, and `proof` is left out (the
+cryptosuite checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import jsonschema
+import msgspec
+
+OB_SCHEMA_BASE = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+OB_ACHIEVEMENT_SCHEMA = OB_SCHEMA_BASE + "ob_v3p0_achievementcredential_schema.json"
+OB_ENDORSEMENT_SCHEMA = OB_SCHEMA_BASE + "ob_v3p0_endorsementcredential_schema.json"
+SCHEMA_TYPES = frozenset({"1EdTechJsonSchemaValidator2019", "JsonSchema"})
+_VC2 = "https://www.w3.org/ns/credentials/v2"
+_MAX_ERRORS = 5
+
+
+class SchemaReference(msgspec.Struct, frozen=True):
+    url: str
+    named: bool  # listed in credentialSchema (else our default for its type)
+
+
+def schema_references(credential: Mapping[str, Any]) -> list[SchemaReference]:
+    """The schemas a credential is checked against, in order, without duplicates."""
+    entries = credential.get("credentialSchema")
+    named = [
+        entry["id"]
+        for entry in (entries if isinstance(entries, list) else [entries])
+        if isinstance(entry, Mapping)
+        and entry.get("type") in SCHEMA_TYPES
+        and isinstance(entry.get("id"), str)
+    ]
+    if named:
+        return [SchemaReference(url, True) for url in dict.fromkeys(named)]
+    default = _default_schema(credential)
+    return [SchemaReference(default, False)] if default else []
+
+
+def _default_schema(credential: Mapping[str, Any]) -> str | None:
+    contexts = credential.get("@context")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != _VC2:
+        return None  # the OB 3.0 schemas describe VC 2.0 credentials only
+    types = credential.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "EndorsementCredential" in types:
+        return OB_ENDORSEMENT_SCHEMA
+    if {"OpenBadgeCredential", "AchievementCredential"} & set(types):
+        return OB_ACHIEVEMENT_SCHEMA
+    return None
+
+
+class SchemaOutcome(msgspec.Struct, frozen=True):
+    valid: bool
+    code: str  # "ok", "schema_violation", "invalid_schema"
+    message: str
+
+
+def validate(credential: Mapping[str, Any], schema: Mapping[str, Any]) -> SchemaOutcome:
+    """The credential's schema view against one JSON Schema (draft 2019-09 unless it says)."""
+    try:
+        validator = _validator(schema)
+    except (jsonschema.SchemaError, TypeError) as exc:
+        return SchemaOutcome(False, "invalid_schema", f"the schema itself is invalid: {exc}")
+    view = schema_view(credential, schema)
+    errors = sorted(validator.iter_errors(view), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return SchemaOutcome(True, "ok", "matches the schema")
+    described = "; ".join(_describe(error) for error in errors[:_MAX_ERRORS])
+    more = f" (and {len(errors) - _MAX_ERRORS} more)" if len(errors) > _MAX_ERRORS else ""
+    return SchemaOutcome(False, "schema_violation", described + more)
+
+
+_COMPILED: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def _validator(schema: Mapping[str, Any]) -> Any:
+    """Compiled validators per schema object: schema sources hand out the same object for as
+    long as they keep it, so a verification costs a lookup, not a compilation. The entry holds
+    the schema itself, so its id cannot be reused while the entry lives."""
+    found = _COMPILED.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft201909Validator)
+    cls.check_schema(schema)
+    if len(_COMPILED) >= 32:
+        _COMPILED.clear()
+    _COMPILED[id(schema)] = (schema, cls(schema))
+    return _COMPILED[id(schema)][1]
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    path = "/".join(str(part) for part in error.absolute_path) or "(credential)"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return f"{path}: {message}"
+
+
+def schema_view(credential: Mapping[str, Any], schema: Mapping[str, Any]) -> Any:
+    """The credential without `proof`, single values wrapped where the schema wants arrays."""
+    view = {key: value for key, value in credential.items() if key != "proof"}
+    return _wrap(view, schema, schema, depth=0)
+
+
+def _wrap(value: Any, node: Mapping[str, Any], root: Mapping[str, Any], depth: int) -> Any:
+    if depth > 32:
+        return value
+    subschemas = list(_resolved(node, root))
+    if not isinstance(value, list) and any(s.get("type") == "array" for s in subschemas):
+        value = [value]
+    if isinstance(value, list):
+        items = [s["items"] for s in subschemas if isinstance(s.get("items"), Mapping)]
+        if not items:
+            return value
+        return [_wrap(v, items[0], root, depth + 1) for v in value]
+    if isinstance(value, Mapping):
+        properties: dict[str, Mapping[str, Any]] = {}
+        for sub in subschemas:
+            for key, prop in (sub.get("properties") or {}).items():
+                properties.setdefault(key, prop)
+        return {
+            key: _wrap(v, properties[key], root, depth + 1) if key in properties else v
+            for key, v in value.items()
+        }
+    return value
+
+
+def _resolved(node: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The node and what it is made of through local `$ref`s and `allOf` (not `anyOf`/`oneOf`,
+    where wrapping could pick the wrong branch)."""
+    seen = 0
+    pending = [node]
+    while pending and seen < 64:
+        current = pending.pop()
+        seen += 1
+        yield current
+        ref = current.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target.get(part) if isinstance(target, Mapping) else None
+            if isinstance(target, Mapping):
+                pending.append(target)
+        for part in current.get("allOf") or ():
+            if isinstance(part, Mapping):
+                pending.append(part)
