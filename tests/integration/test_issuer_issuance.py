@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from test_issuer_support import VERIFIER_BASE, issuer_app, rdf_canonizer
@@ -15,6 +16,7 @@ from test_issuer_support import VERIFIER_BASE, issuer_app, rdf_canonizer
 from b4g.core.crypto.multikey import decode_public
 from b4g.core.did.did_key import resolve_did_key
 from b4g.core.events.envelope import decode_event
+from b4g.core.infra.schemas import SchemaSource
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.models.ob3 import hash_identity
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey, verify_document
@@ -32,6 +34,8 @@ ACHIEVEMENT = {
     "achievementType": "Badge",
     "resultDescription": [{"name": "Score", "resultType": "Percent"}],
 }
+
+OB_SCHEMAS = Path(__file__).resolve().parents[2] / ".." / "shared" / "vc" / "schemas"
 
 
 def did_resolver(client):
@@ -92,6 +96,17 @@ async def published_lists(app, list_id: str) -> list[dict]:
             list_id,
         )
     return [decode_event(bytes(r["value"])).data for r in rows]
+
+
+async def wait_for_version(app, list_id: str, version: int) -> list[dict]:
+    """The list's publications once `version` is among them (the publisher re-signs lists
+    changed in the last interval in the background)."""
+    for _ in range(400):
+        versions = await published_lists(app, list_id)
+        if versions and versions[-1]["version"] >= version:
+            return versions
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"list {list_id} never reached version {version}")
 
 
 def vc_jwt_verifies(client, token: str, jwks: dict) -> bool:
@@ -244,7 +259,7 @@ async def test_revocation_publishes_a_new_list_version_with_the_bit_set(stack, p
         [history] = revoked.json()["history"]
         assert history["reason"] == "awarded in error" and history["actor"].startswith("platform:")
 
-        versions = await published_lists(app, list_id)
+        versions = await wait_for_version(app, list_id, 2)
         assert [v["version"] for v in versions] == [1, 2]
         newest = versions[-1]["credential"]
         assert await verify(app.client, newest) == [(True, "ok", "eddsa-rdfc-2022")]
@@ -296,14 +311,13 @@ async def test_suspension_when_the_issuer_allows_it(stack, prefix):
         assert [e["statusPurpose"] for e in entries] == ["revocation", "suspension"]
         assert await verify(app.client, issued["credential"]) == [(True, "ok", "eddsa-rdfc-2022")]
         cid = issued["credentialId"]
-        assert (await app.client.post(f"/credentials/{cid}/suspend", headers=auth)).json()[
-            "status"
-        ] == "suspended"
-        assert (await app.client.post(f"/credentials/{cid}/reinstate", headers=auth)).json()[
-            "status"
-        ] == "active"
         suspension_list = entries[1]["statusListCredential"].rsplit("/", 1)[1]
-        versions = await published_lists(app, suspension_list)
+        suspended = (await app.client.post(f"/credentials/{cid}/suspend", headers=auth)).json()
+        assert suspended["status"] == "suspended" and suspended["statusListVersion"] == 2
+        await wait_for_version(app, suspension_list, 2)
+        reinstated = (await app.client.post(f"/credentials/{cid}/reinstate", headers=auth)).json()
+        assert reinstated["status"] == "active" and reinstated["statusListVersion"] == 3
+        versions = await wait_for_version(app, suspension_list, 3)
         assert [v["version"] for v in versions] == [1, 2, 3]
         assert [check_status(entries[1], v["credential"]).value for v in versions] == [0, 1, 0]
 
@@ -359,7 +373,10 @@ async def test_the_core_verifier_accepts_issued_credentials_until_revoked(stack,
             return versions[-1]["credential"]
 
         verifier = Verifier(
-            store=ContextStore(), resolve_key=did_resolver(app.client), status_fetcher=latest_list
+            store=ContextStore(),
+            resolve_key=did_resolver(app.client),
+            status_fetcher=latest_list,
+            schemas=SchemaSource(None, OB_SCHEMAS if OB_SCHEMAS.is_dir() else None),
         )
         issued = (
             await app.client.post(
@@ -377,7 +394,11 @@ async def test_the_core_verifier_accepts_issued_credentials_until_revoked(stack,
             result = await verifier.verify(presented, now=now)
             failing = [c for c in result.checks if c.state != "pass"]
             assert result.verified, failing
+            if OB_SCHEMAS.is_dir():  # the published OB 3.0 schema accepts what we issue
+                assert result.first("schema").state == "pass", failing
         await app.client.post(f"/credentials/{issued['credentialId']}/revoke", headers=auth)
+        list_url = issued["credential"]["credentialStatus"]["statusListCredential"]
+        await wait_for_version(app, list_url.rsplit("/", 1)[1], 2)
         result = await verifier.verify(issued["credential"], now=now)
         assert not result.verified
         assert [c.state for c in result.checks if c.name == "status"] == ["fail"]

@@ -41,6 +41,7 @@ async def test_malformed_requests_get_problem_details_not_500(stack, prefix):
             concrete = concrete.replace("{achievement_id}", str(uuid.uuid4()))
             concrete = concrete.replace("{credential_id}", str(uuid.uuid4()))
             concrete = concrete.replace("{key_id}", "not-a-key")
+            concrete = concrete.replace("{job_id}", str(uuid.uuid4()))
             for method in item:
                 if method not in {"post", "put", "delete", "get"}:
                     continue

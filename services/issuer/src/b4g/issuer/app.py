@@ -27,7 +27,9 @@ from b4g.issuer.domain.sealing import (
     insecure_dev_master_key,
 )
 from b4g.issuer.settings import IssuerSettings
+from b4g.issuer.usecases import bulk
 from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.status_publishing import run_publisher
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +100,18 @@ def service_spec() -> ServiceSpec:
     def open_context(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
         # Runs in the lifespan after the pool opened: a missing master key stops start-up here.
         cell.context = build_context(runtime)
-        return ()
+        settings = runtime.settings
+        assert isinstance(settings, IssuerSettings)
+        loops = [run_publisher(cell.context, interval=settings.status_publish_interval)]
+        if settings.bulk_workers > 0:
+            loops.append(
+                bulk.run_worker(
+                    cell.context,
+                    lanes=settings.bulk_workers,
+                    poll_interval=settings.bulk_poll_interval,
+                )
+            )
+        return loops
 
     return ServiceSpec(
         name="issuer",

@@ -24,6 +24,15 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     # Random probes before falling back to a scan of the free indexes of a list.
     status_list_probes: int = 8
 
+    # Status changes are published by re-signing each changed list at most once per this many
+    # seconds (a burst of revocations becomes one new list version, not one each).
+    status_publish_interval: float = 0.2
+
+    # Bulk jobs: concurrent row loops per process (0: this replica issues no bulk rows), and
+    # how long an idle loop waits before looking for pending rows again.
+    bulk_workers: int = 2
+    bulk_poll_interval: float = 0.2
+
     # The network's own issuer issues the Quality Label badge on `label.granted` events (all
     # three set, or none: then the label consumer does not run).
     label_platform_id: str = ""
@@ -38,6 +47,8 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
                 "`head -c32 /dev/urandom | base64`) or B4G_MASTER_KEY_FILE; for local "
                 "development only, B4G_DEV_INSECURE_MASTER_KEY=true"
             )
+        if self.status_publish_interval <= 0:
+            raise ValueError("status_publish_interval must be positive")
         if self.status_list_capacity < 1 or self.status_list_capacity > STATUS_LIST_LENGTH:
             raise ValueError(f"status_list_capacity must be within 1..{STATUS_LIST_LENGTH}")
 

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
+from b4g.issuer.domain.badge_images import MEDIA_TYPES, ImageKind
 from b4g.issuer.domain.credentials import Recipient, credential_uri, recipient_lookup_key
 from b4g.issuer.store.credentials import CredentialFilter, CredentialRow
 from b4g.issuer.usecases import issuance, reading, status_changes
@@ -78,7 +80,7 @@ def summary_out(row: CredentialRow) -> CredentialSummaryOut:
         id=credential_uri(row.id),
         credential_id=str(row.id),
         issuer_id=str(row.issuer_id),
-        achievement_id=str(row.achievement_id),
+        achievement_id=str(row.achievement_id) if row.achievement_id else None,
         achievement_version=row.achievement_version,
         status=row.status,
         proof_formats=list(row.formats),
@@ -167,6 +169,52 @@ class CredentialsController(Controller):
                 )
             return Response(row.jwt, media_type=VC_JWT)
         return Response(row.document, media_type=VC_LD)
+
+    @get(
+        "/credentials/{credential_id:uuid}/baked.png",
+        summary="Download the credential baked into a PNG badge",
+        description=(
+            "Open Badges 3.0 §5.3: the credential in an `iTXt` chunk with keyword "
+            "`openbadgecredential` (the JSON-LD credential, or the compact VC-JWT when it was "
+            "issued only as one). The image is the achievement's when it is a PNG `data:` URI; "
+            "otherwise a default badge (remote image URLs are never fetched). `b4g unbake` and "
+            "the verifier read it back."
+        ),
+        media_type="image/png",
+        responses={200: ResponseSpec(None, description="A baked PNG", media_type="image/png")},
+    )
+    async def baked_png(
+        self, ctx: Ctx, principal: Caller, credential_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        return await self._baked(ctx, principal, credential_id, "png")
+
+    @get(
+        "/credentials/{credential_id:uuid}/baked.svg",
+        summary="Download the credential baked into an SVG badge",
+        description=(
+            "Open Badges 3.0 §5.3: an `<openbadges:credential>` element holding the JSON-LD "
+            "credential (CDATA) or, for a credential issued only as a VC-JWT, the JWT in its "
+            "`verify` attribute. The image is the achievement's when it is an SVG `data:` URI; "
+            "otherwise a default badge showing the achievement's name."
+        ),
+        media_type="image/svg+xml",
+        responses={200: ResponseSpec(None, description="A baked SVG", media_type="image/svg+xml")},
+    )
+    async def baked_svg(
+        self, ctx: Ctx, principal: Caller, credential_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        return await self._baked(ctx, principal, credential_id, "svg")
+
+    async def _baked(
+        self, ctx: Ctx, principal: Caller, credential_id: uuid.UUID, kind: ImageKind
+    ) -> Response[bytes]:
+        require(principal, SCOPE_READ)
+        image = await reading.baked_credential(ctx, principal, credential_id, kind)
+        return Response(
+            image,
+            media_type=MEDIA_TYPES[kind],
+            headers={"Content-Disposition": f'attachment; filename="badge-{credential_id}.{kind}"'},
+        )
 
     @get(
         "/credentials",

@@ -217,8 +217,8 @@ class CredentialSummaryOut(msgspec.Struct, frozen=True, kw_only=True, rename="ca
     id: str
     credential_id: str
     issuer_id: str
-    achievement_id: str
-    achievement_version: int
+    achievement_id: str | None  # None for credentials issued through the W3C VC API
+    achievement_version: int | None
     status: str
     proof_formats: list[str]
     issued_at: datetime

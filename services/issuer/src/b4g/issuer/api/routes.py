@@ -5,14 +5,19 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from .achievement_routes import AchievementsController
+from .bulk_routes import BulkJobsController
 from .credential_routes import CredentialsController
 from .issuer_routes import IssuersController, PublicDocumentsController
 from .platform_routes import PlatformKeysController
+from .vc_api_routes import PlatformSettingsController, VcApiController
 
 ROUTES: list[ControllerRouterHandler] = [
     IssuersController,
     AchievementsController,
     CredentialsController,
+    BulkJobsController,
+    VcApiController,
     PlatformKeysController,
+    PlatformSettingsController,
     PublicDocumentsController,
 ]

@@ -50,6 +50,31 @@ def sign_credential(
     return Signed(secured, jwt)
 
 
+def sign_with_suite(
+    document: dict[str, Any],
+    pair: Ed25519KeyPair,
+    verification_method: str,
+    *,
+    cryptosuite: str,
+    created: str,
+    rdf: RdfCanonizer,
+    domain: str | None = None,
+    challenge: str | None = None,
+) -> dict[str, Any]:
+    """`document` with one Data Integrity proof of `cryptosuite` (the W3C VC API's issue)."""
+    proof = create_proof(
+        document,
+        key=pair,
+        verification_method=verification_method,
+        created=created,
+        cryptosuite=cryptosuite,
+        domain=domain,
+        challenge=challenge,
+        rdf=rdf,
+    )
+    return add_proof(document, proof)
+
+
 def sign_document(
     document: dict[str, Any],
     pair: Ed25519KeyPair,

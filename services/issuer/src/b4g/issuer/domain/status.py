@@ -33,6 +33,12 @@ def random_indexes(capacity: int, count: int) -> list[int]:
     return [secrets.randbelow(capacity) for _ in range(count)]
 
 
+def pg_bit_number(index: int) -> int:
+    """PostgreSQL's `set_bit` number of a status-list index: the list counts bits from the most
+    significant bit of each byte (Bitstring Status List v1.0 §3.1), PostgreSQL from the least."""
+    return (index // 8) * 8 + 7 - index % 8
+
+
 def status_list_url(verifier_base_url: str, list_id: uuid.UUID) -> str:
     return f"{verifier_base_url}/status/{list_id}"
 

@@ -17,8 +17,8 @@ class CredentialRow:
     id: uuid.UUID
     platform_id: uuid.UUID
     issuer_id: uuid.UUID
-    achievement_id: uuid.UUID
-    achievement_version: int
+    achievement_id: uuid.UUID | None  # None: a W3C VC API credential (the caller's document)
+    achievement_version: int | None
     recipient: str
     status: str
     formats: tuple[str, ...]

@@ -80,6 +80,33 @@ async def get_issuer(
     return _issuer(row) if row is not None else None
 
 
+async def find_issuer(conn: Conn, ref: str, *, platform_id: uuid.UUID) -> IssuerRow | None:
+    """The platform's issuer whose DID or id is `ref`."""
+    try:
+        as_id: uuid.UUID | None = uuid.UUID(ref)
+    except ValueError:
+        as_id = None
+    row = await conn.fetchrow(
+        "SELECT * FROM issuers WHERE platform_id = $1 AND (did = $2 OR id = $3)",
+        platform_id,
+        ref,
+        as_id,
+    )
+    return _issuer(row) if row is not None else None
+
+
+async def default_issuer(conn: Conn, platform_id: uuid.UUID) -> IssuerRow | None:
+    """The platform's default issuer, or its only issuer when it has one and no default."""
+    row = await conn.fetchrow(
+        "SELECT i.* FROM platforms p JOIN issuers i ON i.id = p.default_issuer_id WHERE p.id = $1",
+        platform_id,
+    )
+    if row is not None:
+        return _issuer(row)
+    rows = await conn.fetch("SELECT * FROM issuers WHERE platform_id = $1 LIMIT 2", platform_id)
+    return _issuer(rows[0]) if len(rows) == 1 else None
+
+
 async def list_issuers(
     conn: Conn, platform_id: uuid.UUID, *, limit: int, offset: int
 ) -> list[IssuerRow]:

@@ -47,6 +47,12 @@ async def platform_exists(conn: Conn, platform_id: uuid.UUID) -> bool:
     return bool(found)
 
 
+async def set_default_issuer(conn: Conn, platform_id: uuid.UUID, issuer_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE platforms SET default_issuer_id = $2 WHERE id = $1", platform_id, issuer_id
+    )
+
+
 async def insert_api_key(
     conn: Conn,
     *,

@@ -93,6 +93,51 @@ async def random_free_index(conn: Conn, list_id: uuid.UUID, capacity: int) -> in
 async def lock_list(conn: Conn, list_id: uuid.UUID) -> ListState:
     row = await conn.fetchrow("SELECT * FROM status_lists WHERE id = $1 FOR UPDATE", list_id)
     assert row is not None
+    return _state(row)
+
+
+async def mark_bit(conn: Conn, list_id: uuid.UUID, pg_bit: int, value: bool) -> int:
+    """Sets or clears one bit (PostgreSQL's `set_bit` numbering) and marks the list dirty;
+    returns the version that will be the first to carry the change. The row lock lasts only
+    the caller's transaction, which signs nothing."""
+    version: int = await conn.fetchval(
+        "UPDATE status_lists SET bits = set_bit(bits, $2, $3),"
+        " dirty_since = coalesce(dirty_since, now()), updated_at = now()"
+        " WHERE id = $1 RETURNING version + 1",
+        list_id,
+        pg_bit,
+        int(value),
+    )
+    return version
+
+
+_DUE = (
+    "dirty_since IS NOT NULL"
+    " AND (published_at IS NULL OR published_at <= now() - make_interval(secs => $1))"
+)
+
+
+async def due_lists(conn: Conn, interval: float, limit: int) -> list[uuid.UUID]:
+    """Dirty lists not re-signed within the last `interval` seconds, longest waiting first."""
+    rows = await conn.fetch(
+        f"SELECT id FROM status_lists WHERE {_DUE} ORDER BY dirty_since LIMIT $2",  # noqa: S608
+        interval,
+        limit,
+    )
+    return [row["id"] for row in rows]
+
+
+async def claim_due_list(conn: Conn, list_id: uuid.UUID, interval: float) -> ListState | None:
+    """Locks the list if it is still due and no other publisher holds it (skip, never wait)."""
+    row = await conn.fetchrow(
+        f"SELECT * FROM status_lists WHERE {_DUE} AND id = $2 FOR UPDATE SKIP LOCKED",  # noqa: S608
+        interval,
+        list_id,
+    )
+    return _state(row) if row is not None else None
+
+
+def _state(row: Any) -> ListState:
     return ListState(
         id=row["id"],
         issuer_id=row["issuer_id"],
@@ -108,8 +153,8 @@ async def save_list(
     conn: Conn, list_id: uuid.UUID, *, bits: bytes, version: int, credential: dict[str, Any]
 ) -> None:
     await conn.execute(
-        "UPDATE status_lists SET bits = $2, version = $3, credential = $4, updated_at = now()"
-        " WHERE id = $1",
+        "UPDATE status_lists SET bits = $2, version = $3, credential = $4, updated_at = now(),"
+        " dirty_since = NULL, published_at = now() WHERE id = $1",
         list_id,
         bits,
         version,

@@ -20,6 +20,16 @@ class CredentialNotFound(NotFound):
     title = "Credential not found"
 
 
+class BulkJobNotFound(NotFound):
+    code = "bulk_job_not_found"
+    title = "Bulk job not found"
+
+
+class InvalidBulkUpload(ApiError):
+    code = "invalid_bulk_upload"
+    title = "The upload cannot be read as a bulk job"
+
+
 class ApiKeyNotFound(NotFound):
     code = "api_key_not_found"
     title = "API key not found"
@@ -72,3 +82,20 @@ class InvalidRequest(ApiError):
 
 class NotAcceptable(ApiError):
     status, code, title = 406, "not_acceptable", "Not acceptable"
+
+
+class InvalidCredential(ApiError):
+    code = "invalid_credential"
+    title = "The credential cannot be issued as given"
+
+
+class UndefinedTerms(ApiError):
+    """W3C Data Integrity DATA_LOSS_DETECTION_ERROR: a term the contexts do not define would
+    not be signed."""
+
+    code = "data_loss_detected"
+    title = "The credential uses terms its contexts do not define"
+
+
+class IssuerRequired(ApiError):
+    status, code, title = 422, "issuer_required", "No issuer profile to sign with"

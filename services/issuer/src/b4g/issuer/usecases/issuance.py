@@ -4,6 +4,7 @@ and writes `credential.issued` to the outbox. Idempotent per `Idempotency-Key`."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,8 +36,8 @@ from b4g.issuer.usecases.errors import (
     IssuerNotFound,
 )
 from b4g.issuer.usecases.events import record_event
-from b4g.issuer.usecases.issuers import signing_key
-from b4g.issuer.usecases.status_allocation import allocate
+from b4g.issuer.usecases.issuers import SigningKey, signing_key
+from b4g.issuer.usecases.status_allocation import Allocation, allocate
 from b4g.issuer.usecases.status_publishing import publish_list
 
 _ATTEMPTS = 3  # deadlocks between two issuances' random claims are possible, if unlikely
@@ -68,24 +69,41 @@ async def issue(
     issuer_id: uuid.UUID,
     request: IssueRequest,
     idempotency_key: str | None = None,
+    *,
+    conn: Conn | None = None,
 ) -> Issued:
+    """Issues one credential in its own transaction, or in `conn`'s (bulk rows)."""
     _check(request)
     fingerprint = request_fingerprint(issuer_id, request.body) if idempotency_key else None
+
+    async def make(inner: Conn) -> tuple[store.CredentialRow, str]:
+        return await _issue(inner, ctx, principal, issuer_id, request, fingerprint)
+
+    return await issue_once(ctx, principal, make, idempotency_key, fingerprint, conn=conn)
+
+
+# Builds the row of a new credential inside the transaction; returns it and the issuer's DID.
+MakeCredential = Callable[[Conn], Awaitable[tuple[store.CredentialRow, str]]]
+
+
+async def issue_once(
+    ctx: IssuerContext,
+    principal: Principal,
+    make: MakeCredential,
+    idempotency_key: str | None,
+    fingerprint: bytes | None,
+    *,
+    conn: Conn | None = None,
+) -> Issued:
+    """One transaction: replay the credential of an earlier request with this Idempotency-Key,
+    or make, store and announce a new one. Within the caller's transaction when `conn` is given
+    (no retries there: the caller owns the transaction)."""
+    if conn is not None:
+        return await _store_new(conn, ctx, principal, make, idempotency_key, fingerprint)
     for attempt in range(1, _ATTEMPTS + 1):
         try:
-            async with ctx.pool.acquire() as conn, conn.transaction():
-                if idempotency_key is not None:
-                    earlier = await store.by_idempotency_key(
-                        conn, principal.platform_id, idempotency_key
-                    )
-                    if earlier is not None:
-                        return _replay(earlier, fingerprint)
-                row, issuer_did = await _issue(
-                    conn, ctx, principal, issuer_id, request, fingerprint
-                )
-                await store.insert_credential(conn, row, idempotency_key)
-                await _announce(conn, ctx, row, issuer_did)
-                return Issued(row, replayed=False)
+            async with ctx.pool.acquire() as own, own.transaction():
+                return await _store_new(own, ctx, principal, make, idempotency_key, fingerprint)
         except asyncpg.UniqueViolationError:
             if idempotency_key is None or attempt == _ATTEMPTS:
                 raise
@@ -94,6 +112,24 @@ async def issue(
             if attempt == _ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+async def _store_new(
+    conn: Conn,
+    ctx: IssuerContext,
+    principal: Principal,
+    make: MakeCredential,
+    idempotency_key: str | None,
+    fingerprint: bytes | None,
+) -> Issued:
+    if idempotency_key is not None:
+        earlier = await store.by_idempotency_key(conn, principal.platform_id, idempotency_key)
+        if earlier is not None:
+            return _replay(earlier, fingerprint)
+    row, issuer_did = await make(conn)
+    await store.insert_credential(conn, row, idempotency_key)
+    await _announce(conn, ctx, row, issuer_did)
+    return Issued(row, replayed=False)
 
 
 def _check(request: IssueRequest) -> None:
@@ -133,16 +169,8 @@ async def _issue(
     now = ctx.clock()
     credential_id = uuid.uuid4()
 
-    revocation = await allocate(conn, ctx, issuer_id, REVOCATION, credential_id)
-    entries = [status_entry(revocation.url, revocation.index, REVOCATION)]
-    opened = list(revocation.opened_lists)
-    suspension = None
-    if issuer.allow_suspension:
-        suspension = await allocate(conn, ctx, issuer_id, SUSPENSION, credential_id)
-        entries.append(status_entry(suspension.url, suspension.index, SUSPENSION))
-        opened += suspension.opened_lists
-    for list_id in opened:  # a new list is announced before anything points at it
-        await publish_list(conn, ctx, list_id, issuer.did, key)
+    status = await status_entries(conn, ctx, issuer, key, credential_id)
+    revocation, suspension, entries = status.revocation, status.suspension, status.entries
 
     valid_from = request.valid_from or now
     document = build_credential(
@@ -191,6 +219,35 @@ async def _issue(
     return row, issuer.did
 
 
+@dataclass(frozen=True, slots=True)
+class StatusEntries:
+    revocation: Allocation
+    suspension: Allocation | None
+    entries: list[dict[str, Any]]  # BitstringStatusListEntry objects for the credential
+
+
+async def status_entries(
+    conn: Conn,
+    ctx: IssuerContext,
+    issuer: issuer_store.IssuerRow,
+    key: SigningKey,
+    credential_id: uuid.UUID,
+) -> StatusEntries:
+    """A revocation entry (and a suspension entry when the issuer allows suspension) at random
+    unused indexes; lists opened for them are signed and announced first."""
+    revocation = await allocate(conn, ctx, issuer.id, REVOCATION, credential_id)
+    entries = [status_entry(revocation.url, revocation.index, REVOCATION)]
+    opened = list(revocation.opened_lists)
+    suspension = None
+    if issuer.allow_suspension:
+        suspension = await allocate(conn, ctx, issuer.id, SUSPENSION, credential_id)
+        entries.append(status_entry(suspension.url, suspension.index, SUSPENSION))
+        opened += suspension.opened_lists
+    for list_id in opened:  # a new list is announced before anything points at it
+        await publish_list(conn, ctx, list_id, issuer.did, key)
+    return StatusEntries(revocation, suspension, entries)
+
+
 async def _announce(
     conn: Conn, ctx: IssuerContext, row: store.CredentialRow, issuer_did: str
 ) -> None:
@@ -198,7 +255,7 @@ async def _announce(
         credential_id=f"urn:uuid:{row.id}",
         issuer_id=str(row.issuer_id),
         issuer_did=issuer_did,
-        achievement_id=f"urn:uuid:{row.achievement_id}",
+        achievement_id=f"urn:uuid:{row.achievement_id}" if row.achievement_id else None,
         issued_at=xsd_datetime(row.issued_at),
         valid_from=xsd_datetime(row.valid_from) if row.valid_from else None,
         valid_until=xsd_datetime(row.valid_until) if row.valid_until else None,

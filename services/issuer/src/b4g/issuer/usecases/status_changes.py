@@ -1,5 +1,6 @@
-"""Revoke, suspend, reinstate: the credential's status, its status-list bit, the re-signed list
-and both events change in one transaction. Revocation is final."""
+"""Revoke, suspend, reinstate: the credential's status, its status-list bit and
+`credential.status-changed` change in one transaction; the list is marked dirty and re-signed by
+the publisher within an interval (bursts coalesce). Revocation is final."""
 
 from __future__ import annotations
 
@@ -28,15 +29,14 @@ from b4g.issuer.usecases.errors import (
     SuspensionNotEnabled,
 )
 from b4g.issuer.usecases.events import record_event
-from b4g.issuer.usecases.issuers import signing_key
-from b4g.issuer.usecases.status_publishing import set_status_bit
+from b4g.issuer.usecases.status_publishing import mark_status
 
 
 @dataclass(frozen=True, slots=True)
 class StatusChanged:
     credential: store.CredentialRow
     change: store.StatusChangeRow
-    list_version: int
+    list_version: int  # the first status-list version that carries the change
 
 
 async def change_status(
@@ -66,18 +66,16 @@ async def change_status(
             conn, credential.issuer_id, platform_id=principal.platform_id
         )
         assert issuer is not None
-        key = await signing_key(conn, ctx, issuer.id)
         if target == REVOKED:
-            version = await set_status_bit(
-                conn, ctx, credential.status_list_id, credential.status_list_index, True,
-                issuer.did, key,
-            )  # fmt: skip
+            version = await mark_status(
+                conn, credential.status_list_id, credential.status_list_index, True
+            )
         else:  # suspend sets, reinstate clears the suspension entry
             assert credential.suspension_list_id is not None
             assert credential.suspension_index is not None
-            version = await set_status_bit(
-                conn, ctx, credential.suspension_list_id, credential.suspension_index,
-                target == SUSPENDED, issuer.did, key,
+            version = await mark_status(
+                conn, credential.suspension_list_id, credential.suspension_index,
+                target == SUSPENDED,
             )  # fmt: skip
         change = await store.set_status(
             conn, credential_id, target, reason=reason, actor=principal.actor

@@ -1,0 +1,194 @@
+"""Bulk issuance jobs: stored at once, issued row by row by workers on every replica.
+
+A worker claims one pending row with `FOR UPDATE SKIP LOCKED` (replicas and lanes split the rows
+without coordinating) and, in that same transaction, issues its credential with the row's
+deterministic Idempotency-Key and records the result. Commit makes both durable together; a
+crash rolls both back and the row is pending again. So a restart resumes where the job was, and
+no row is issued twice. Problems of one row (an unknown achievement, a bad date) are that row's
+error; the job goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from b4g.core.infra.db import Conn
+from b4g.core.infra.problems import ApiError
+from b4g.issuer.domain.access import SCOPE_ISSUE, Principal
+from b4g.issuer.domain.bulk import job_state, row_idempotency_key
+from b4g.issuer.domain.credentials import Recipient
+from b4g.issuer.domain.signing import DEFAULT_FORMAT
+from b4g.issuer.store import bulk_jobs as store
+from b4g.issuer.store import issuers as issuer_store
+from b4g.issuer.usecases import issuance
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.errors import BulkJobNotFound, IdempotencyKeyReused, IssuerNotFound
+
+log = logging.getLogger(__name__)
+# Worth another try later; any other error of a row is that row's failure (never a retry loop).
+_TRANSIENT = (
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+    asyncpg.UniqueViolationError,  # a concurrent claim of the same status index
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    OSError,
+    TimeoutError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    job: store.JobRow
+    progress: store.Progress
+    replayed: bool = False
+
+    @property
+    def state(self) -> str:
+        return job_state(total=self.job.total, pending=self.progress.pending)
+
+
+async def create_job(
+    ctx: IssuerContext,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    rows: list[store.NewRow],
+    *,
+    idempotency_key: str | None,
+    fingerprint: bytes | None,
+) -> JobView:
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        if idempotency_key is not None:
+            earlier = await store.by_idempotency_key(conn, principal.platform_id, idempotency_key)
+            if earlier is not None:
+                if earlier.request_hash != fingerprint:
+                    raise IdempotencyKeyReused(
+                        "this Idempotency-Key was used with a different upload; use a new key"
+                    )
+                return JobView(earlier, await store.progress(conn, earlier.id), replayed=True)
+        issuer = await issuer_store.get_issuer(conn, issuer_id, platform_id=principal.platform_id)
+        if issuer is None:
+            raise IssuerNotFound(f"no issuer {issuer_id}")
+        job = await store.insert_job(
+            conn,
+            job_id=uuid.uuid4(),
+            platform_id=principal.platform_id,
+            issuer_id=issuer_id,
+            key_id=principal.key_id,
+            rows=rows,
+            idempotency_key=idempotency_key,
+            request_hash=fingerprint,
+        )
+        return JobView(job, await store.progress(conn, job.id))
+
+
+async def get_job(
+    ctx: IssuerContext, principal: Principal, issuer_id: uuid.UUID, job_id: uuid.UUID
+) -> JobView:
+    async with ctx.pool.acquire() as conn:
+        job = await _job(conn, principal, issuer_id, job_id)
+        return JobView(job, await store.progress(conn, job_id))
+
+
+async def job_rows(
+    ctx: IssuerContext,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    job_id: uuid.UUID,
+    *,
+    state: str | None,
+    limit: int,
+    offset: int,
+) -> list[store.ResultRow]:
+    async with ctx.pool.acquire() as conn:
+        await _job(conn, principal, issuer_id, job_id)
+        return await store.result_rows(conn, job_id, state=state, limit=limit, offset=offset)
+
+
+async def _job(
+    conn: Conn, principal: Principal, issuer_id: uuid.UUID, job_id: uuid.UUID
+) -> store.JobRow:
+    job = await store.get_job(conn, job_id, platform_id=principal.platform_id, issuer_id=issuer_id)
+    if job is None:
+        raise BulkJobNotFound(f"issuer {issuer_id} has no bulk job {job_id}")
+    return job
+
+
+async def process_next_row(ctx: IssuerContext) -> bool:
+    """Issues (or refuses) one pending row of any job; False when none is left to claim."""
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        row = await store.claim_next_row(conn)
+        if row is None:
+            return False
+        job = await store.get_job(conn, row.job_id, platform_id=None, issuer_id=None)
+        assert job is not None
+        # The job acts with the issuing right of the key that created it.
+        principal = Principal(job.platform_id, job.key_id, frozenset({SCOPE_ISSUE}))
+        try:
+            async with conn.transaction():  # a savepoint: a refused row leaves no partial writes
+                issued = await issuance.issue(
+                    ctx,
+                    principal,
+                    job.issuer_id,
+                    issue_request(row.request),
+                    row_idempotency_key(job.id, row.row_number),
+                    conn=conn,
+                )
+        except ApiError as exc:
+            await store.row_failed(conn, job.id, row.row_number, exc.code, str(exc))
+        except _TRANSIENT:
+            raise  # the whole transaction rolls back: the row stays pending for a retry
+        except Exception:
+            # Not the row's fault and not transient (a bug): fail the row rather than retrying
+            # it forever, and leave the details to the log.
+            log.exception("bulk row failed", extra={"job": str(job.id), "row": row.row_number})
+            await store.row_failed(
+                conn, job.id, row.row_number, "internal_error", "the row could not be issued"
+            )
+        else:
+            await store.row_issued(conn, job.id, row.row_number, issued.credential.id)
+        return True
+
+
+async def run_worker(ctx: IssuerContext, *, lanes: int, poll_interval: float) -> None:
+    """`lanes` concurrent row loops in this process; each sleeps when no row is pending."""
+
+    async def lane() -> None:
+        while True:
+            try:
+                if await process_next_row(ctx):
+                    continue
+            except Exception as exc:  # transient (deadlock, lost connection): the row rolled
+                # back and stays pending; the lane must outlive it
+                log.warning("bulk row not processed, will retry", extra={"error": str(exc)})
+            await asyncio.sleep(poll_interval)
+
+    await asyncio.gather(*(lane() for _ in range(lanes)))
+
+
+def issue_request(stored: dict[str, Any]) -> issuance.IssueRequest:
+    """The issue request of a stored row (validated at upload, camelCase, no nulls)."""
+    recipient = stored.get("recipient") or {}
+    return issuance.IssueRequest(
+        achievement_id=uuid.UUID(stored["achievementId"]),
+        recipient=Recipient(email=recipient.get("email"), id=recipient.get("id")),
+        formats=tuple(dict.fromkeys(stored.get("proofFormats") or [DEFAULT_FORMAT])),
+        valid_from=_instant(stored.get("validFrom")),
+        valid_until=_instant(stored.get("validUntil")),
+        awarded_date=_instant(stored.get("awardedDate")),
+        narrative=stored.get("narrative"),
+        evidence=list(stored.get("evidence") or []),
+        results=list(stored.get("results") or []),
+        body=stored,
+    )
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
