@@ -9,22 +9,24 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, get, post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 
 from b4g.core.baking import BakingError, unbake
 from b4g.core.errors import B4GError
 from b4g.core.verification import VerificationResult
-from b4g.verifier.api.verify import verification_of
+from b4g.verifier.api.verify import BadgeUpload, verification_of
 from b4g.verifier.domain.summary import summarize
 
 CHECK_NAMES = {
     "structure": "Credential format",
+    "schema": "Open Badges schema",
     "proof": "Signature",
     "jwt_claims": "Token claims match the badge",
     "validity_window": "Dates",
     "status": "Revocation and suspension",
+    "endorsement": "Endorsement",
     "issuer_trust": "Issuer trust (Quality Label)",
 }
 STATE_WORDS = {
@@ -177,10 +179,10 @@ def parse(text: str) -> dict[str, Any] | str:
 
 @post("/verify/upload", include_in_schema=False, status_code=200)
 async def verify_uploaded(
-    state: State, data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+    state: State, data: Annotated[BadgeUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 ) -> Response[str]:
     try:
-        presented = unbake(await data.read())
+        presented = unbake(await data.file.read())
     except BakingError as exc:
         return page(
             form() + f'<p role="alert">No badge found in that image: {escape(str(exc))}</p>'

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Body, JSONBody
 
@@ -55,6 +57,23 @@ EXAMPLE = Example(
 )
 
 
+@dataclass
+class BadgeUpload:
+    """A multipart upload: the badge image in the field `file`."""
+
+    file: UploadFile
+
+
+class NotABakedBadge(ApiError):
+    status, code, title = 400, "not_a_baked_badge", "No badge in that file"
+
+
+NOT_VERIFIED = ResponseSpec(
+    data_container=VerifyCredentialResponse,
+    description="Not verified: the same report, with the failing checks under `errors`",
+)
+
+
 def verification_of(state: State) -> LocalVerification:
     """Built on first use (the pool exists only once the app has started), then reused."""
     if "verification" not in state:
@@ -74,6 +93,7 @@ def verification_of(state: State) -> LocalVerification:
         " verified, 422 with the same body when not."
     ),
     status_code=200,
+    responses={422: NOT_VERIFIED},
 )
 async def verify_credential(
     state: State,
@@ -121,6 +141,12 @@ class VerifyPresentationResponse(msgspec.Struct, frozen=True, kw_only=True):
     warnings: list[dict[str, str]]
 
 
+PRESENTATION_NOT_VERIFIED = ResponseSpec(
+    data_container=VerifyPresentationResponse,
+    description="Not verified: the same report",
+)
+
+
 @post(
     "/presentations/verify",
     tags=["verification"],
@@ -131,6 +157,7 @@ class VerifyPresentationResponse(msgspec.Struct, frozen=True, kw_only=True):
         " warning. 200 when every credential verifies, 422 otherwise."
     ),
     status_code=200,
+    responses={422: PRESENTATION_NOT_VERIFIED},
 )
 async def verify_presentation(
     state: State, data: JSONBody[VerifyPresentationRequest]
@@ -183,14 +210,15 @@ async def verify_presentation(
     description="Multipart upload, field `file`: the credential baked into the image (OB 3.0"
     " §5.3) is extracted and verified. 200 verified, 422 not verified, 400 when no"
     " credential can be extracted.",
+    responses={422: NOT_VERIFIED},
 )
 async def verify_baked(
-    state: State, data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]
+    state: State, data: Annotated[BadgeUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 ) -> Response[VerifyCredentialResponse]:
     try:
-        presented = unbake(await data.read())
+        presented = unbake(await data.file.read())
     except BakingError as exc:
-        raise ApiError(str(exc)) from exc
+        raise NotABakedBadge(str(exc)) from exc
     result = await verification_of(state).verify(presented)
     return Response(report(result), status_code=200 if result.verified else 422)
 

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+import asyncpg
 
 from b4g.core.events.topics import ISSUER_PROFILES, ISSUER_STATUS_LISTS, REGISTRY_TRUST
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.service import Runtime
-from b4g.verifier.usecases.local_state import apply_event
+from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER, apply_event, mark_caught_up
+
+MARK_EVERY_SECONDS = 2.0  # the freshness mark need not be written on every idle poll
 
 
 def consumers(runtime: Runtime) -> Sequence[InboxConsumer]:
     settings = runtime.settings
+    pool = runtime.require_pool()
     return [
         InboxConsumer(
-            runtime.require_pool(),
+            pool,
             ConsumerConfig(
-                name="verifier.local-state",
+                name=LOCAL_STATE_CONSUMER,
                 topics=(ISSUER_STATUS_LISTS, ISSUER_PROFILES, REGISTRY_TRUST),
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 topic_prefix=settings.kafka_topic_prefix,
             ),
             apply_event,
             runtime.telemetry.tracer("b4g.verifier.consumers"),
+            on_caught_up=throttled_mark(pool),
         )
     ]
+
+
+def throttled_mark(pool: asyncpg.Pool) -> Callable[[], Awaitable[None]]:
+    last = 0.0
+
+    async def mark() -> None:
+        nonlocal last
+        if time.monotonic() - last >= MARK_EVERY_SECONDS:
+            await mark_caught_up(pool)
+            last = time.monotonic()
+
+    return mark

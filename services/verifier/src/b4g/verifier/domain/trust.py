@@ -12,6 +12,10 @@ def _format(moment: str | None) -> str:
     return moment[:10] if moment else "?"
 
 
+def unknown_trust(code: str, message: str) -> Check:
+    return Check(name="issuer_trust", state="could_not_check", code=code, message=message)
+
+
 def trust_check(state: TrustState | None, *, now: datetime, issued: datetime | None) -> Check:
     if state is None:
         return Check(

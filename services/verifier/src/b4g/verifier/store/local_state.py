@@ -117,3 +117,22 @@ async def upsert_trust(conn: Conn, did: str, state: dict[str, Any]) -> None:
 async def trust_state(conn: Conn, did: str) -> tuple[dict[str, Any], Any] | None:
     row = await conn.fetchrow("SELECT state, updated_at FROM trust_states WHERE did = $1", did)
     return (row["state"], row["updated_at"]) if row else None
+
+
+async def mark_caught_up(conn: Conn, consumer: str) -> None:
+    await conn.execute(
+        """
+        INSERT INTO consumer_sync (consumer, caught_up_at) VALUES ($1, now())
+        ON CONFLICT (consumer) DO UPDATE SET caught_up_at = EXCLUDED.caught_up_at
+        """,
+        consumer,
+    )
+
+
+async def seconds_since_caught_up(conn: Conn, consumer: str) -> float | None:
+    """None when the consumer has never caught up."""
+    age = await conn.fetchval(
+        "SELECT extract(epoch FROM now() - caught_up_at) FROM consumer_sync WHERE consumer = $1",
+        consumer,
+    )
+    return float(age) if age is not None else None

@@ -16,6 +16,8 @@ from b4g.verifier.domain.status_lists import served_list
 from b4g.verifier.store import local_state as store
 from b4g.verifier.store.local_state import StoredList
 
+LOCAL_STATE_CONSUMER = "verifier.local-state"
+
 
 class UnexpectedPayload(Exception):
     """An event on a topic carried a payload this consumer does not handle."""
@@ -54,3 +56,8 @@ async def apply_event(conn: Conn, event: CloudEvent) -> None:
 async def read_status_list(pool: asyncpg.Pool, list_id: str) -> StoredList | None:
     async with pool.acquire() as conn:
         return await store.status_list(conn, list_id)
+
+
+async def mark_caught_up(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        await store.mark_caught_up(conn, LOCAL_STATE_CONSUMER)

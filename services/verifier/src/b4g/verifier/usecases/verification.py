@@ -7,48 +7,88 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 
-from b4g.core.did.resolver import DidResolver, key_from_document
-from b4g.core.infra.fetch import FetchError, FetchPolicy, SafeFetcher
+from b4g.core.did.resolver import (
+    DidResolver,
+    VerificationMethodResolution,
+    key_from_document,
+    method_resolution,
+)
+from b4g.core.infra.fetch import FetchError, SafeFetcher, policy_for
+from b4g.core.infra.schemas import SchemaSource
 from b4g.core.infra.service import Runtime
+from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
 from b4g.core.proofs.vc_jwt import issuer_id
 from b4g.core.trust import TrustState
 from b4g.core.verification import Check, VerificationResult, Verifier
 from b4g.verifier.domain.did_documents import document_from_methods
-from b4g.verifier.domain.trust import trust_check
+from b4g.verifier.domain.trust import trust_check, unknown_trust
 from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.store import local_state as store
+from b4g.verifier.store.registry_http import RegistryTrustClient, RegistryUnreachable
+from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER
+
+# Local state is read from the database at most this often per key: a revocation or a trust
+# change shows up this much later than its event (bars: 2 s), and hot keys cost no query.
+LOCAL_STATE_TTL = 0.5
 
 
 class LocalVerification:
     """One per process: the context store and the verifier are built once."""
 
-    def __init__(self, pool: asyncpg.Pool, fetcher: SafeFetcher) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        fetcher: SafeFetcher,
+        *,
+        schema_dir: Path | None = None,
+        registry: RegistryTrustClient | None = None,
+        max_staleness: float = 30.0,
+    ) -> None:
         self._pool = pool
         self._fetcher = fetcher
+        self._registry = registry
+        self._max_staleness = max_staleness
+        # Hot local state, re-read at most every LOCAL_STATE_TTL seconds.
+        self._documents: TtlCache[str, dict[str, Any] | None] = TtlCache(LOCAL_STATE_TTL)
+        self._lists: TtlCache[str, dict[str, Any] | None] = TtlCache(LOCAL_STATE_TTL)
+        self._trust: TtlCache[str, tuple[TrustState | None, float | None]] = TtlCache(
+            LOCAL_STATE_TTL
+        )
         self._remote = DidResolver(fetcher.fetch_json)
         self._verifier = Verifier(
             store=ContextStore(),
             resolve_key=self.resolve_key,
             status_fetcher=self.status_list,
             trust=self.issuer_trust,
+            schemas=SchemaSource(fetcher, schema_dir),
+            resolve_method=self.resolve_method,
+            jwks_fetcher=fetcher.fetch_json,
         )
 
     @classmethod
     def for_runtime(cls, runtime: Runtime) -> LocalVerification:
         settings = runtime.settings
         assert isinstance(settings, VerifierSettings)
-        policy = FetchPolicy(
-            allow_http_origins=_csv(settings.fetch_allow_http_origins),
-            allow_private_hosts=_csv(settings.fetch_allow_private_hosts),
+        policy = policy_for(settings)
+        schema_dir = Path(settings.schema_dir) if settings.schema_dir else None
+        registry = (
+            RegistryTrustClient(settings.registry_base_url) if settings.registry_base_url else None
         )
-        return cls(runtime.require_pool(), SafeFetcher(policy))
+        return cls(
+            runtime.require_pool(),
+            SafeFetcher(policy),
+            schema_dir=schema_dir,
+            registry=registry,
+            max_staleness=settings.trust_max_staleness_seconds,
+        )
 
     async def verify(self, presented: Mapping[str, Any] | str) -> VerificationResult:
         return await self._verifier.verify(presented, now=datetime.now(UTC))
@@ -57,16 +97,42 @@ class LocalVerification:
         self, vm_id: str, purpose: str, expected_controller: str | None
     ) -> ResolvedKey | KeyResolutionFailure:
         controller = vm_id.split("#", 1)[0]
-        async with self._pool.acquire() as conn:
-            methods = await store.verification_methods(conn, controller)
-        if not methods:  # not one of our issuers: did:key, or resolve over the network
+        document = await self._local_document(controller)
+        if document is None:  # not one of our issuers: did:key, or resolve over the network
             return await self._remote.resolve_key(vm_id, purpose, expected_controller)
         if expected_controller is not None and controller != expected_controller:
             return KeyResolutionFailure(
                 code="INVALID_VERIFICATION_METHOD",
                 message=f"the key belongs to {controller!r}, the issuer is {expected_controller!r}",
             )
-        return key_from_document(document_from_methods(controller, methods), vm_id, purpose)
+        return key_from_document(document, vm_id, purpose)
+
+    async def resolve_method(
+        self, vm_id: str, purpose: str, expected_controller: str | None
+    ) -> VerificationMethodResolution:
+        """As `resolve_key`, with the key as a JWK (RSA too, for RS256 VC-JWTs)."""
+        controller = vm_id.split("#", 1)[0]
+        document = await self._local_document(controller)
+        if document is None:
+            return await self._remote.resolve_verification_method(
+                vm_id, purpose=purpose, expected_controller=expected_controller
+            )
+        if expected_controller is not None and controller != expected_controller:
+            return VerificationMethodResolution(
+                ok=False,
+                code="INVALID_VERIFICATION_METHOD",
+                message=f"the key belongs to {controller!r}, the issuer is {expected_controller!r}",
+            )
+        return method_resolution(document, vm_id, purpose)
+
+    async def _local_document(self, controller: str) -> dict[str, Any] | None:
+        """Our issuer's DID document from the event-fed copy; None when it is not ours."""
+        async def load() -> dict[str, Any] | None:
+            async with self._pool.acquire() as conn:
+                methods = await store.verification_methods(conn, controller)
+            return document_from_methods(controller, methods) if methods else None
+
+        return await self._documents.get_or_load(controller, load)
 
     async def fetch_document(self, url: str) -> dict[str, Any] | str:
         """A badge someone links to: credential JSON or a VC-JWT, through the safe fetcher."""
@@ -84,11 +150,26 @@ class LocalVerification:
         return text
 
     async def issuer_trust(self, credential: Mapping[str, Any]) -> Check:
-        """From the local copy of the registry's trust state (fed by b4g.registry.trust.v1)."""
+        """From the local copy of the registry's trust state (fed by b4g.registry.trust.v1),
+        or from the registry itself when that copy is stale."""
         issuer = issuer_id(credential)
-        async with self._pool.acquire() as conn:
-            found = await store.trust_state(conn, issuer) if issuer else None
-        state = msgspec.convert(found[0], TrustState) if found else None
+        if issuer is None:
+            return trust_check(None, now=datetime.now(UTC), issued=None)
+        found, age = await self._local_trust(issuer)
+        if age is not None and age <= self._max_staleness:
+            state = found
+        elif self._registry is not None:
+            try:
+                state = await self._registry.trust_state(issuer)
+            except RegistryUnreachable as exc:
+                return unknown_trust("registry_unreachable", f"the registry is unreachable: {exc}")
+        else:
+            synced = "never" if age is None else f"{age:.0f} s ago"
+            return unknown_trust(
+                "trust_copy_stale",
+                f"the local copy of the registry last caught up {synced} and no registry URL "
+                "is configured",
+            )
         issued = credential.get("validFrom") or credential.get("issuanceDate")
         moment = (
             datetime.fromisoformat(issued.replace("Z", "+00:00"))
@@ -97,16 +178,26 @@ class LocalVerification:
         )
         return trust_check(state, now=datetime.now(UTC), issued=moment)
 
+    async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
+        """The event-fed trust state of `did` and how long ago that copy caught up."""
+        async def load() -> tuple[TrustState | None, float | None]:
+            async with self._pool.acquire() as conn:
+                found = await store.trust_state(conn, did)
+                age = await store.seconds_since_caught_up(conn, LOCAL_STATE_CONSUMER)
+            return (msgspec.convert(found[0], TrustState) if found else None), age
+
+        return await self._trust.get_or_load(did, load)
+
     async def status_list(self, url: str) -> Mapping[str, Any]:
-        async with self._pool.acquire() as conn:
-            stored = await store.status_list_by_url(conn, url)
-        if stored is not None:
-            return stored.credential
-        document = await self._fetcher.fetch_json(url)
+        async def load() -> dict[str, Any] | None:
+            async with self._pool.acquire() as conn:
+                stored = await store.status_list_by_url(conn, url)
+            return stored.credential if stored is not None else None
+
+        ours = await self._lists.get_or_load(url, load)
+        if ours is not None:
+            return ours
+        document = await self._fetcher.fetch_json(url)  # another issuer's list: cached by ttl
         if not isinstance(document, dict):
             raise FetchError(f"{url} is not a status-list credential")
         return document
-
-
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
