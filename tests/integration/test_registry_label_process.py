@@ -141,6 +141,19 @@ async def test_label_lifecycle(stack, prefix):
         first_start = datetime.fromisoformat(final.label_history[0].start)
         assert label_held_at(final, first_start + timedelta(milliseconds=1))
         assert not label_held_at(final, datetime.now(UTC))
+        # The same questions over HTTP: what held at a past moment.
+        moment = (first_start + timedelta(milliseconds=1)).isoformat().replace("+00:00", "Z")
+        then = (await client.get(f"/trust/{DID}", params={"at": moment})).json()
+        assert then["label_held"] and then["trusted_issuer"] and then["registry_status"] == "active"
+        assert then["state"]["label_status"] == "withdrawn"
+        now = (await client.get(f"/trust/{DID}", params={"at": "2100-01-01T00:00:00Z"})).json()
+        assert not now["label_held"]
+        before = (await client.get(f"/trust/{DID}", params={"at": "1999-01-01T00:00:00Z"})).json()
+        assert before["registry_status"] is None and not before["trusted_issuer"]
+        bad = await client.get(f"/trust/{DID}", params={"at": "yesterday"})
+        assert bad.status_code == 400 and bad.headers["content-type"].startswith(
+            "application/problem+json"
+        )
 
         original = test_messaging.TOPIC
         test_messaging.TOPIC = REGISTRY_LABELS

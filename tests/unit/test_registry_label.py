@@ -13,7 +13,6 @@ from b4g.registry.domain.label import (
     GRANT,
     GrantChange,
     InvalidTransition,
-    assessment_due,
     confirmable,
     label_history,
     next_application_state,
@@ -64,10 +63,9 @@ def test_every_grant_transition_is_allowed_or_refused(state, action):
             next_grant_state(state, action)
 
 
-def test_four_eyes_and_deadline():
+def test_four_eyes():
     assert not confirmable("assessor-a", "assessor-a")
     assert confirmable("assessor-a", "assessor-b")
-    assert assessment_due(datetime(2026, 1, 1, tzinfo=UTC)) == datetime(2026, 4, 1, tzinfo=UTC)
 
 
 def test_history_answers_held_at_any_moment():

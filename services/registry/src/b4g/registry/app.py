@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from b4g.core.infra.migrate import load_migrations
 from b4g.core.infra.service import ServiceSpec
+from b4g.registry.api.quality_routes import QUALITY_ROUTES
 from b4g.registry.api.routes import ROUTES
 from b4g.registry.consumers.expiry import expiry_loops
+from b4g.registry.consumers.issuer_events import consumers
 
 
 def service_spec() -> ServiceSpec:
@@ -16,7 +18,8 @@ def service_spec() -> ServiceSpec:
             "The trust registry of badge issuers and their Quality Label for badge recognition."
         ),
         version="0.1.0",
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *QUALITY_ROUTES],
         migrations=load_migrations("b4g.registry", "b4g.registry.store.migrations"),
         background=expiry_loops,
+        consumers=consumers,
     )

@@ -4,16 +4,22 @@ audit-chain verification (auditor)."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi.spec import Example
-from litestar.params import Body, FromPath, JSONBody
+from litestar.params import Body, FromPath, JSONBody, Parameter
 
+from b4g.core.infra.fetch import SafeFetcher, policy_for
+from b4g.core.infra.problems import ApiError
 from b4g.core.infra.settings import BaseSettings
 from b4g.core.trust import TrustState
+from b4g.registry.api.pages import PAGE_ROUTES
+from b4g.registry.api.public import PUBLIC_ROUTES, public_of
+from b4g.registry.domain.trqp import TrustAtMoment
 from b4g.registry.usecases.registry import Principal, Registry
 
 API_KEY: list[dict[str, list[str]]] = [{"ApiKey": []}]
@@ -49,8 +55,12 @@ class Organisation(msgspec.Struct, frozen=True, kw_only=True):
 def registry_of(state: State) -> Registry:
     if "registry" not in state:
         settings: BaseSettings = state.runtime.settings
+        # did:web controller documents for proofs of control, through the guarded fetcher.
+        fetcher = SafeFetcher(policy_for(settings))
         state.registry = Registry(
-            state.runtime.require_pool(), domain=settings.public_base_url or "badges4good-registry"
+            state.runtime.require_pool(),
+            domain=settings.public_base_url or "badges4good-registry",
+            fetch=fetcher.fetch_json,
         )
     registry: Registry = state.registry
     return registry
@@ -156,13 +166,70 @@ async def prove_did(
     return await registry_of(state).prove_did(who, org_id, data)
 
 
+class DidValidity(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None  # None: open-ended
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+@post(
+    "/organisations/{org_id:uuid}/dids/{did:str}/validity",
+    tags=["organisations"],
+    status_code=200,
+    security=API_KEY,
+    summary="Set when a DID speaks for its organisation (e.g. retire a DID whose key was lost)",
+    description="Badges issued before `valid_until` keep their issuer's trust; later ones do "
+    "not. Published to verifiers at once.",
+)
+async def set_did_validity(
+    state: State,
+    request: Request[Any, Any, Any],
+    org_id: FromPath[uuid.UUID],
+    did: FromPath[str],
+    data: Annotated[
+        DidValidity,
+        Body(
+            examples=[
+                Example(
+                    summary="Retire a DID",
+                    value={"valid_until": "2026-12-31T23:59:59Z", "reason": "key lost"},
+                )
+            ]
+        ),
+    ],
+) -> TrustState:
+    who = await principal(state, request)
+    for moment in (data.valid_from, data.valid_until):
+        if moment is not None and moment.tzinfo is None:
+            raise ApiError("times need a time zone (e.g. Z)")
+    return await registry_of(state).set_did_validity(
+        who, org_id, did, data.valid_from, data.valid_until, data.reason
+    )
+
+
 @get(
     "/trust/{did:str}",
     tags=["trust"],
     summary="Trust state of an issuer DID",
-    description="Public and cacheable. 404 for DIDs that are unknown or not proven.",
+    description="Public and cacheable. 404 for DIDs that are unknown or not proven. With "
+    "`?at=`, also what held at that moment.",
 )
-async def trust(state: State, did: FromPath[str]) -> Response[TrustState]:
+async def trust(
+    state: State,
+    did: FromPath[str],
+    at: Annotated[
+        str | None,
+        Parameter(
+            max_length=64,
+            description="An RFC 3339 moment: also answer what held then (registry status, "
+            "trusted issuer, label held), e.g. a badge's validFrom",
+            examples=[Example(value="2026-03-01T09:00:00Z")],
+        ),
+    ] = None,
+) -> Response[TrustState | TrustAtMoment]:
+    if at is not None:
+        then = await public_of(state).trust_at(did, at)
+        return Response(then, headers={"Cache-Control": "public, max-age=60"})
     found = await registry_of(state).trust(did)
     return Response(
         found,
@@ -316,6 +383,7 @@ ROUTES = [
     change_status,
     register_did,
     prove_did,
+    set_did_validity,
     trust,
     verify_audit,
     open_application,
@@ -324,4 +392,6 @@ ROUTES = [
     propose_withdrawal,
     confirm_decision,
     govern_grant,
+    *PUBLIC_ROUTES,
+    *PAGE_ROUTES,
 ]

@@ -1,4 +1,5 @@
-"""Background work of the registry: labels expire at the end of their validity."""
+"""Background work of the registry: labels expire at the end of their validity, and valid
+labels are monitored (cases for the committee)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
+from b4g.core.infra.fetch import SafeFetcher, policy_for
 from b4g.core.infra.service import Runtime
+from b4g.registry.usecases.quality import QualityLabel
 from b4g.registry.usecases.registry import Registry
 
 log = logging.getLogger(__name__)
 EXPIRY_INTERVAL_SECONDS = 60.0
+MONITOR_INTERVAL_SECONDS = 3600.0
 
 
 async def _expire_forever(runtime: Runtime) -> None:
@@ -26,5 +30,18 @@ async def _expire_forever(runtime: Runtime) -> None:
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
+async def _monitor_forever(runtime: Runtime) -> None:
+    fetcher = SafeFetcher(policy_for(runtime.settings))  # did:web documents of labelled orgs
+    quality = QualityLabel(runtime.require_pool(), fetch=fetcher.fetch_json)
+    while True:
+        try:
+            opened = await quality.monitor()
+            if opened:
+                log.info("monitoring cases opened", extra={"count": opened})
+        except Exception as exc:  # the next round retries; one failure must not stop the loop
+            log.warning("label monitoring failed", extra={"error": str(exc)})
+        await asyncio.sleep(MONITOR_INTERVAL_SECONDS)
+
+
 def expiry_loops(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-    return [_expire_forever(runtime)]
+    return [_expire_forever(runtime), _monitor_forever(runtime)]

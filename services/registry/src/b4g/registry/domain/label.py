@@ -1,20 +1,18 @@
 """The Quality Label for badge recognition: application and grant lifecycles (pure).
 
 Process (DESIGN.md): express interest → complete the course → apply → assessment (decision
-within 90 days) → granted for three years by default, renewable by a shortened procedure,
-monitored while valid. Decisions to grant or withdraw need a second person (four eyes).
+within the scheme's deadline) → granted for the scheme's validity, renewable by a shortened
+procedure, monitored while valid. Decisions to grant or withdraw need a second person (four
+eyes). Periods and thresholds are data: `scheme.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from b4g.core.trust import LabelInterval
-
-ASSESSMENT_DEADLINE: Final = timedelta(days=90)
-VALIDITY: Final = timedelta(days=3 * 365)
 
 # Application: (state, action) -> next state.
 APPLICATION: Final = {
@@ -67,10 +65,6 @@ def next_grant_state(state: str, action: str) -> str:
 def confirmable(proposed_by: str, confirmed_by: str) -> bool:
     """Four eyes: the person who proposed a decision may not confirm it."""
     return proposed_by != confirmed_by
-
-
-def assessment_due(applied_at: datetime) -> datetime:
-    return applied_at + ASSESSMENT_DEADLINE
 
 
 @dataclass(frozen=True, slots=True)

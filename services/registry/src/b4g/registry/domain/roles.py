@@ -11,11 +11,19 @@ PERMISSIONS: Final = {
     "organisation.status": {"registry_admin"},
     "did.register": {"registry_admin", "org_admin"},
     "did.prove": {"registry_admin", "org_admin"},
+    "did.validity": {"registry_admin", "org_admin"},
     "audit.read": {"auditor", "registry_admin"},
     "label.apply": {"org_admin", "registry_admin"},
     "label.assess": {"assessor"},
     "label.confirm": {"assessor", "committee"},
     "label.govern": {"committee"},
+    "label.read": {"assessor", "committee", "registry_admin", "auditor", "org_admin"},
+    "label.check": {"assessor", "registry_admin"},
+    "scheme.publish": {"registry_admin"},
+    "organisation.facts": {"registry_admin"},
+    "values.accept": {"org_admin", "registry_admin"},
+    "cases.read": {"committee", "registry_admin", "auditor"},
+    "cases.close": {"committee"},
 }
 
 # Who may move an application with each action.

@@ -114,6 +114,17 @@ async def mark_proven(conn: Conn, did: str, at: datetime) -> None:
     await conn.execute("UPDATE dids SET proven_at = $2 WHERE did = $1", did, at)
 
 
+async def set_did_validity(
+    conn: Conn, did: str, valid_from: datetime | None, valid_until: datetime | None
+) -> None:
+    await conn.execute(
+        "UPDATE dids SET valid_from = coalesce($2, valid_from), valid_until = $3 WHERE did = $1",
+        did,
+        valid_from,
+        valid_until,
+    )
+
+
 async def dids_of(conn: Conn, org_id: uuid.UUID) -> list[str]:
     rows = await conn.fetch("SELECT did FROM dids WHERE organisation_id = $1 ORDER BY did", org_id)
     return [r["did"] for r in rows]

@@ -29,6 +29,7 @@ from b4g.core.infra.apikeys import generate_api_key, parse_token, secret_matches
 from b4g.core.infra.db import Conn
 from b4g.core.infra.outbox import enqueue
 from b4g.core.infra.problems import ApiError, Conflict, Forbidden, NotFound, Unauthorized
+from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, verify_proof
@@ -37,23 +38,31 @@ from b4g.registry.domain.audit import entry_hash, first_broken
 from b4g.registry.domain.control import challenge_document, response_problems
 from b4g.registry.domain.label import (
     RENEWAL_START,
-    VALIDITY,
     InvalidTransition,
-    assessment_due,
     confirmable,
     next_application_state,
     next_grant_state,
 )
 from b4g.registry.domain.roles import APPLICATION_ACTIONS, ROLES, allowed
 from b4g.registry.domain.trust_state import trust_state
+from b4g.registry.store import quality as quality_store
 from b4g.registry.store import registry as store
+from b4g.registry.usecases import label_evidence as quality
 
 CHALLENGE_TTL = timedelta(minutes=30)
 SOURCE = "urn:b4g:registry"
 
 
+# Other replicas' changes reach this one's trust answers within this time.
+TRUST_CACHE_SECONDS = 0.5
+
+
 class TransitionRefused(ApiError):
     status, code, title = 409, "invalid_transition", "Not possible in the current state"
+
+
+class NoChallenge(ApiError):
+    status, code, title = 409, "no_challenge", "No challenge to answer"
 
 
 class InvalidProof(ApiError):
@@ -82,6 +91,7 @@ class Registry:
         self._domain = domain
         self._resolver = DidResolver(fetch)
         self._rdf = rdf_canonizer(ContextStore())
+        self._trust_cache: TtlCache[str, TrustState | None] = TtlCache(TRUST_CACHE_SECONDS)
 
     # -- keys and authentication ----------------------------------------------------------
 
@@ -182,7 +192,7 @@ class Registry:
         async with self._pool.acquire() as conn:
             row = await store.did_row(conn, did)
         if row is None or row["organisation_id"] != org_id:
-            raise NotFound("no challenge was issued for this DID to this organisation")
+            raise NoChallenge("no challenge was issued for this DID to this organisation")
         if row["challenge_expires"] < datetime.now(UTC):
             raise InvalidProof("the challenge has expired; ask for a new one")
         problems = response_problems(
@@ -215,6 +225,41 @@ class Registry:
             assert org is not None
             return await self._publish_trust(conn, org, did)
 
+    async def set_did_validity(
+        self,
+        who: Principal,
+        org_id: uuid.UUID,
+        did: str,
+        valid_from: datetime | None,
+        valid_until: datetime | None,
+        reason: str,
+    ) -> TrustState:
+        """When a DID speaks for its organisation, e.g. retiring a DID whose key was lost: its
+        badges issued before `valid_until` keep their trust, later ones do not."""
+        who.require("did.validity", org_id)
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await store.did_row(conn, did, lock=True)
+            org = await store.organisation(conn, org_id)
+            if row is None or org is None or row["organisation_id"] != org_id:
+                raise NotFound("this DID is not registered to this organisation")
+            start = valid_from or row["valid_from"]
+            if valid_until is not None and valid_until <= start:
+                raise ApiError("valid_until must be after valid_from")
+            await store.set_did_validity(conn, did, valid_from, valid_until)
+            await _audit(
+                conn,
+                who.actor,
+                "did.validity",
+                did,
+                reason=reason,
+                before={
+                    "valid_from": _iso(row["valid_from"]),
+                    "valid_until": row["valid_until"] and _iso(row["valid_until"]),
+                },
+                after={"valid_from": _iso(start), "valid_until": valid_until and _iso(valid_until)},
+            )
+            return await self._publish_trust(conn, org, did)
+
     async def _publish_trust(self, conn: Conn, org: dict[str, Any], did: str) -> TrustState:
         row = await store.did_row(conn, did)
         assert row is not None
@@ -232,23 +277,22 @@ class Registry:
             data=TrustUpdatedV1(did=did, state=msgspec.to_builtins(state)),
         )
         await enqueue(conn, topic=REGISTRY_TRUST, key=did, event=event)
+        self._trust_cache.discard(did)
         return state
 
     # -- public reads and the audit chain --------------------------------------------------
 
     async def trust(self, did: str) -> TrustState:
+        """The hottest read of the network (every verification may ask): answered from memory
+        for up to TRUST_CACHE_SECONDS; this process's own changes drop their entry at once."""
+        found = await self._trust_cache.get_or_load(did, lambda: self._load_trust(did))
+        if found is None:
+            raise NotFound("this DID is not a proven DID of a registered organisation")
+        return found
+
+    async def _load_trust(self, did: str) -> TrustState | None:
         async with self._pool.acquire() as conn:
-            row = await store.did_row(conn, did)
-            org = await store.organisation(conn, row["organisation_id"]) if row else None
-            if row is None or org is None or row["proven_at"] is None:
-                raise NotFound("this DID is not a proven DID of a registered organisation")
-            return trust_state(
-                org,
-                row,
-                int(row["trust_sequence"]),
-                await store.latest_grant(conn, org["id"]),
-                await store.grant_history(conn, org["id"]),
-            )
+            return await current_trust(conn, did)
 
     # -- the Quality Label -----------------------------------------------------------------
 
@@ -262,7 +306,14 @@ class Registry:
         async with self._pool.acquire() as conn, conn.transaction():
             if await store.organisation(conn, org_id) is None:
                 raise NotFound("no such organisation")
+            if renewal_of is not None:
+                previous = await store.grant(conn, renewal_of)
+                if previous is None or previous["organisation_id"] != org_id:
+                    raise NotFound("a renewal must name a grant of this organisation")
             await store.insert_application(conn, app_id, org_id, renewal_of, state, who.actor)
+            version = await quality_store.scheme(conn)
+            assert version is not None, "migration 0003 seeds scheme version 1"
+            await quality_store.set_application_scheme(conn, app_id, version[0])
             await _audit(
                 conn, who.actor, "label.application.open", str(app_id), after={"state": state}
             )
@@ -292,6 +343,11 @@ class Registry:
                 raise TransitionRefused(str(exc)) from exc
             now = datetime.now(UTC)
             applied = now if action == "apply" else None
+            decide_by = (
+                now + (await quality.application_scheme(conn, app_id)).assessment_deadline
+                if applied
+                else None
+            )
             await store.move_application(
                 conn,
                 app_id,
@@ -301,8 +357,10 @@ class Registry:
                 reason,
                 submission if action == "apply" else None,
                 applied,
-                assessment_due(now) if applied else None,
+                decide_by,
             )
+            if applied:  # the automatic checks, as evidence for the assessors
+                await quality.record_checks(conn, app_id, app["organisation_id"])
             await _audit(
                 conn,
                 who.actor,
@@ -400,8 +458,9 @@ class Registry:
                 )
         grant_id = uuid.uuid4()
         now = datetime.now(UTC)
+        valid_until = now + (await quality.application_scheme(conn, app["id"])).validity
         await store.insert_grant(
-            conn, grant_id, app["organisation_id"], app["id"], now, now + VALIDITY, actor
+            conn, grant_id, app["organisation_id"], app["id"], now, valid_until, actor
         )
         await _audit(
             conn,
@@ -410,7 +469,7 @@ class Registry:
             str(grant_id),
             after={
                 "organisation_id": str(app["organisation_id"]),
-                "valid_until": (now + VALIDITY).isoformat(),
+                "valid_until": valid_until.isoformat(),
             },
         )
         await self._after_grant_change(conn, grant_id, LABEL_GRANTED, None)
@@ -500,6 +559,21 @@ LABEL_EVENTS = {
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+async def current_trust(conn: Conn, did: str) -> TrustState | None:
+    """The published trust state of a proven DID as it stands (None for unknown or unproven)."""
+    row = await store.did_row(conn, did)
+    org = await store.organisation(conn, row["organisation_id"]) if row else None
+    if row is None or org is None or row["proven_at"] is None:
+        return None
+    return trust_state(
+        org,
+        row,
+        int(row["trust_sequence"]),
+        await store.latest_grant(conn, org["id"]),
+        await store.grant_history(conn, org["id"]),
+    )
 
 
 async def _audit(
