@@ -62,15 +62,29 @@ class JsReference:
         )
         return answer.get("nquads"), answer.get("error")
 
-    def sign(self, document: Any, seed_hex: str, created: str) -> dict[str, Any]:
+    def sign(
+        self, document: Any, seed_hex: str, created: str, suite: str = "eddsa-rdfc-2022"
+    ) -> dict[str, Any]:
+        """Signed by jsonld-signatures with `suite`: eddsa-rdfc-2022, eddsa-jcs-2022 or
+        Ed25519Signature2020, with the did:key of the seed."""
         answer = self._ask(
-            {"op": "sign", "document": document, "seedHex": seed_hex, "created": created}
+            {
+                "op": "sign",
+                "document": document,
+                "seedHex": seed_hex,
+                "created": created,
+                "suite": suite,
+            }
         )
         if "error" in answer:
             raise RuntimeError(answer["error"])
         signed: dict[str, Any] = answer["signed"]
         return signed
 
-    def verify(self, document: Any) -> tuple[bool, str | None]:
-        answer = self._ask({"op": "verify", "document": document})
+    def verify(
+        self, document: Any, documents: dict[str, Any] | None = None
+    ) -> tuple[bool, str | None]:
+        """Verified by jsonld-signatures; `documents` serves controller documents by id (did:key
+        ones are derived)."""
+        answer = self._ask({"op": "verify", "document": document, "documents": documents or {}})
         return bool(answer.get("verified")), answer.get("error")
