@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 PY := .venv/bin/python
 SOURCES := shared/src services/issuer/src services/verifier/src services/registry/src tools/cli/src
 
-.PHONY: help sync run test lint typecheck contracts test-tools unit integration e2e bench clean
+.PHONY: bench-tools help sync run test lint typecheck contracts test-tools unit integration e2e bench clean
 
 help:
 	@echo "make run    - start PostgreSQL, the broker and the three services (Ctrl-C stops all)"
@@ -59,7 +59,15 @@ test-tools:
 test: lint typecheck contracts test-tools
 	.venv/bin/pytest
 
-bench: sync
+# wrk drives the HTTP benchmarks (a Python client would measure itself); installed when
+# missing and we may, else the benchmarks fall back to httpx and say so.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk not installed: HTTP benchmarks use httpx"; fi; }
+
+bench: sync bench-tools
 	$(PY) bench/run.py
 
 clean:

@@ -1,32 +1,42 @@
 """Verification throughput: in-process per proof format, and over HTTP at 32 concurrent
-clients against a verifier process whose keys and status lists come from events.
+connections against a verifier process whose keys and status lists come from events.
 
-Baseline for the HTTP figures: the same verifications in-process on one core."""
+Baseline for the HTTP figures: the same verifications in-process on one core (the core
+Verifier with in-memory key, list and trust sources). Load comes from `wrk` when installed
+(`make bench` installs it where it can), else from an httpx client, which is slower than the
+service and then measures itself."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+import wrk
 from stack import BenchStack
 
+from b4g.core.did.resolver import key_from_document
 from b4g.core.infra.devstack import free_port
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.core.proofs.vc_jwt import sign_vc_jwt
-from tests.integration.test_verifier_verify import KEY, VM, badge, publish, sign
+from b4g.core.statuslist import bits_with, status_list_credential
+from b4g.core.verification import Check, Verifier
+from b4g.verifier.domain.did_documents import document_from_methods
+from tests.integration.test_verifier_verify import DID, KEY, LIST_URL, VM, badge, publish, sign
 
 CLIENTS = 32
 SECONDS = 8.0
@@ -61,6 +71,34 @@ async def http_run(base: str, credential: object) -> tuple[float, list[float]]:
         return len(latencies) / (time.monotonic() - started), latencies
 
 
+async def in_process_rate(credential: object) -> float:
+    """The core Verifier alone: the key, the status list and trust from memory."""
+    status_list = sign(status_list_credential(url=LIST_URL, issuer=DID, purpose="revocation",
+                                              bits=bits_with(set())))
+
+    async def lists(url: str) -> dict:
+        return status_list
+
+    async def trust(credential: object) -> Check:
+        return Check(name="issuer_trust", state="pass", code="label_held", message="in memory")
+
+    document = document_from_methods(DID, [(VM, KEY.public_multibase, "active")])
+
+    async def keys(vm: str, purpose: str, controller: str | None) -> object:
+        return key_from_document(document, vm, purpose)
+
+    verifier = Verifier(store=ContextStore(), resolve_key=keys,  # type: ignore[arg-type]
+                        status_fetcher=lists, trust=trust)
+    now = datetime.now(UTC)
+    first = await verifier.verify(credential, now=now)  # type: ignore[arg-type]
+    assert first.verified, [c for c in first.checks if c.state != "pass"]
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < 2:
+        await verifier.verify(credential, now=now)  # type: ignore[arg-type]
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000
 
@@ -89,11 +127,24 @@ async def main() -> None:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.2)
-        print(f"{'run':<46}{'verif./s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+        print(f"service workers: {os.environ.get('B4G_WORKERS', '1')} (B4G_WORKERS)")
+        print(f"{'run':<52}{'verif./s':>10}{'p50 ms':>9}{'p99 ms':>9}")
         for name, credential in creds.items():
-            rate, lat = await http_run(base, credential)
-            print(f"{f'HTTP, {CLIENTS} clients, {name} (+status, trust)':<46}{rate:>10.0f}"
-                  f"{pct(lat, 50):>9.1f}{pct(lat, 99):>9.1f}")
+            rate = await in_process_rate(credential)
+            print(f"{f'baseline: in-process, one core, {name}':<52}{rate:>10.0f}")
+        client = "wrk" if wrk.available() else "httpx"
+        for name, credential in creds.items():
+            label = f"HTTP ({client}), {CLIENTS} conns, {name} (+status, trust)"
+            if wrk.available():
+                body = json.dumps({"verifiableCredential": credential}).encode()
+                result = wrk.run(f"{base}/credentials/verify", method="POST", body=body,
+                                 seconds=int(SECONDS), connections=CLIENTS)
+                assert result.errors == 0, f"{result.errors} failed requests"
+                print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}"
+                      f"{result.p99_ms:>9.1f}")
+            else:
+                rate, lat = await http_run(base, credential)
+                print(f"{label:<52}{rate:>10.0f}{pct(lat, 50):>9.1f}{pct(lat, 99):>9.1f}")
     finally:
         proc.terminate()
         proc.wait(20)

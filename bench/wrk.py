@@ -1,0 +1,65 @@
+"""HTTP load from `wrk` (C, event-driven) when it is installed: a Python client at 32
+connections saturates a core by itself and would measure itself, not the service."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from msgspec import Struct
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+class WrkResult(Struct, frozen=True):
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # non-2xx answers and socket errors
+
+
+def available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def run(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    content_type: str = "application/json",
+    seconds: int = 8,
+    connections: int = 32,
+    headers: dict[str, str] | None = None,
+) -> WrkResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        body_file = Path(tmp) / "body"
+        body_file.write_bytes(body)
+        script = Path(tmp) / "request.lua"
+        script.write_text(
+            f'local f = io.open("{body_file}", "rb")\n'
+            f"wrk.method = \"{method}\"\n"
+            "wrk.body = f:read(\"*a\")\nf:close()\n"
+            f'wrk.headers["Content-Type"] = "{content_type}"\n'
+            + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
+        )
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s"]
+        out = subprocess.run(
+            [*command, str(script), url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return WrkResult(rate, _latency(out, "50%"), _latency(out, "99%"), errors)
+
+
+def _latency(out: str, label: str) -> float:
+    match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\b", out, re.MULTILINE)
+    assert match, out
+    return float(match.group(1)) * _UNITS[match.group(2)]
