@@ -68,6 +68,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
     state = REPO / ".b4g" / f"test-devrun-{uuid.uuid4().hex[:8]}"
     ports = {"issuer": free_port(), "verifier": free_port(), "registry": free_port()}
     os.environ["B4G_BROKER_PORT"] = str(free_port())
+    registry_keys = []
     try:
         for attempt in range(2):  # the second run reuses the embedded database's data
             proc, lines = start_runner(state, ports)
@@ -78,6 +79,12 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
                 assert f"http://127.0.0.1:{port}" in output
                 ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10)
                 assert ready.status_code == 200, (name, ready.text)
+            # The dev runner gives the registry a signing seed, kept across runs.
+            key = httpx.get(f"http://127.0.0.1:{ports['registry']}/.well-known/registry-key")
+            assert key.status_code == 200, key.text
+            registry_keys.append(key.json()["did"])
+            snapshot = httpx.get(f"http://127.0.0.1:{ports['registry']}/snapshot", timeout=10)
+            assert snapshot.status_code == 200 and snapshot.json()["issuer"] == registry_keys[-1]
             proc.send_signal(signal.SIGINT)
             rest, _ = proc.communicate(timeout=60)
             assert proc.returncode == 0, output + rest
@@ -85,6 +92,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             time.sleep(0.5)
             assert descendants_using(state) == [], f"orphans after run {attempt + 1}"
             assert (state / "pgdata" / "PG_VERSION").exists()
+        assert registry_keys[0] == registry_keys[1]
     finally:
         os.environ.pop("B4G_BROKER_PORT", None)
         shutil.rmtree(state, ignore_errors=True)

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,12 @@ SERVICES = ("issuer", "verifier", "registry")
 
 
 def start_service(
-    name: str, database_url: str, bootstrap: str, prefix: str, log_level: str = "WARNING"
+    name: str,
+    database_url: str,
+    bootstrap: str,
+    prefix: str,
+    log_level: str = "WARNING",
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `python -m b4g.<name>`; its output goes to a temporary file (`proc.log_path`),
     never to a pipe that could fill up and block it."""
@@ -37,24 +43,38 @@ def start_service(
         "B4G_PORT": str(port),
         "B4G_MASTER_KEY": os.environ.get("B4G_MASTER_KEY")
         or base64.b64encode(os.urandom(32)).decode(),
+        "B4G_REGISTRY_SIGNING_SEED": os.environ.get("B4G_REGISTRY_SIGNING_SEED")
+        or base64.b64encode(os.urandom(32)).decode(),
         "B4G_LOG_LEVEL": log_level,
+        **(extra_env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix=f"b4g-{name}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", f"b4g.{name}"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     proc.log_path = log.name  # type: ignore[attr-defined]
-    base = f"http://127.0.0.1:{port}"
+    tls_cert = env.get("B4G_TLS_CERT_FILE")
+    base = f"{'https' if tls_cert else 'http'}://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert proc.poll() is None, Path(proc.log_path).read_text()  # type: ignore[attr-defined]
         try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+            verify = ssl.create_default_context(cafile=tls_cert) if tls_cert else True
+            if httpx.get(f"{base}/health", timeout=1, verify=verify).status_code == 200:
                 return proc, base
         except httpx.TransportError:
             time.sleep(0.2)
     proc.kill()
     raise TimeoutError(f"{name} did not start")
+
+
+def service_cli(module: str, database_url: str, *args: str) -> str:
+    """An operator command of a service (`python -m b4g.<service> …`) against its database."""
+    env = {**os.environ, "B4G_DATABASE_URL": database_url}
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
 
 
 @pytest.fixture

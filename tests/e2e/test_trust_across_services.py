@@ -65,7 +65,8 @@ async def services(stack, prefix):
         url = await stack.new_database(name)
         proc, base = start_service(name, url, stack.bootstrap, prefix)
         started[name] = (proc, base, url)
-    yield {name: base for name, (_, base, _) in started.items()}, started["registry"][2]
+    bases = {name: base for name, (_, base, _) in started.items()}
+    yield bases, started["registry"][2], {name: proc for name, (proc, _, _) in started.items()}
     for proc, _, url in started.values():
         proc.kill()
         proc.wait()
@@ -87,8 +88,7 @@ async def trust_of(client: httpx.AsyncClient, verifier: str, credential: dict, c
             await asyncio.sleep(0.1)
 
 
-async def test_registry_trust_reaches_the_verifier(services):
-    bases, registry_db = services
+def registry_admin(registry_db: str) -> dict[str, str]:
     env = {**os.environ, "B4G_DATABASE_URL": registry_db}
     admin = subprocess.run(
         [sys.executable, "-m", "b4g.registry", "create-key", "--role", "registry_admin"],
@@ -97,39 +97,47 @@ async def test_registry_trust_reaches_the_verifier(services):
         text=True,
         check=True,
     ).stdout.strip()
-    auth = {"Authorization": f"Bearer {admin}"}
+    return {"Authorization": f"Bearer {admin}"}
+
+
+async def register_and_prove(client: httpx.AsyncClient, registry: str, auth: dict) -> str:
+    org = (
+        await client.post(
+            f"{registry}/organisations",
+            headers=auth,
+            json={"legal_name": "Riga Learning Hub", "country": "LV"},
+        )
+    ).json()["id"]
+    sign = (
+        await client.post(f"{registry}/organisations/{org}/dids", headers=auth, json={"did": DID})
+    ).json()["sign"]
+    response = add_proof(
+        sign,
+        create_proof(
+            sign,
+            key=KEY,
+            verification_method=VM,
+            created="2026-01-01T00:00:00Z",
+            cryptosuite=JCS,
+            proof_purpose="assertionMethod",
+        ),
+    )
+    proven = await client.post(
+        f"{registry}/organisations/{org}/dids/proof", headers=auth, json=response
+    )
+    assert proven.status_code == 200, proven.text
+    return str(org)
+
+
+async def test_registry_trust_reaches_the_verifier(services):
+    bases, registry_db, _ = services
+    auth = registry_admin(registry_db)
     registry, verifier = bases["registry"], bases["verifier"]
     credential = badge()
     async with httpx.AsyncClient(timeout=10) as client:
         before = await trust_of(client, verifier, credential, "issuer_not_registered")
         assert before["state"] == "fail"
-        org = (
-            await client.post(
-                f"{registry}/organisations",
-                headers=auth,
-                json={"legal_name": "Riga Learning Hub", "country": "LV"},
-            )
-        ).json()["id"]
-        sign = (
-            await client.post(
-                f"{registry}/organisations/{org}/dids", headers=auth, json={"did": DID}
-            )
-        ).json()["sign"]
-        response = add_proof(
-            sign,
-            create_proof(
-                sign,
-                key=KEY,
-                verification_method=VM,
-                created="2026-01-01T00:00:00Z",
-                cryptosuite=JCS,
-                proof_purpose="assertionMethod",
-            ),
-        )
-        proven = await client.post(
-            f"{registry}/organisations/{org}/dids/proof", headers=auth, json=response
-        )
-        assert proven.status_code == 200, proven.text
+        org = await register_and_prove(client, registry, auth)
         registered = await trust_of(client, verifier, credential, "no_label")
         assert "Riga Learning Hub is a registered issuer" in registered["message"]
         await client.post(
@@ -139,3 +147,36 @@ async def test_registry_trust_reaches_the_verifier(services):
         )
         suspended = await trust_of(client, verifier, credential, "issuer_not_trusted")
         assert "suspended" in suspended["message"]
+
+
+async def test_a_verifier_without_a_fresh_copy_asks_the_registry(services, stack, prefix):
+    """Consumers off: the event-fed copy never catches up, so trust comes over HTTP; with the
+    registry gone it is "could not check", never "not registered"."""
+    bases, registry_db, processes = services
+    auth = registry_admin(registry_db)
+    url = await stack.new_database("verifier_http")
+    proc, verifier = start_service(
+        "verifier",
+        url,
+        stack.bootstrap,
+        prefix,
+        extra_env={"B4G_RUN_CONSUMERS": "false", "B4G_REGISTRY_BASE_URL": bases["registry"]},
+    )
+    try:
+        credential = badge()
+        async with httpx.AsyncClient(timeout=10) as client:
+            unknown = await trust_of(client, verifier, credential, "issuer_not_registered")
+            assert unknown["state"] == "fail"
+            await register_and_prove(client, bases["registry"], auth)
+            registered = await trust_of(client, verifier, credential, "no_label")
+            assert "Riga Learning Hub is a registered issuer" in registered["message"]
+            registry_proc = processes["registry"]
+            registry_proc.kill()
+            registry_proc.wait()
+            gone = await trust_of(client, verifier, credential, "registry_unreachable")
+            assert gone["state"] == "could_not_check"
+    finally:
+        proc.kill()
+        proc.wait()
+        Path(proc.log_path).unlink(missing_ok=True)
+        await stack.drop(url)
