@@ -14,7 +14,7 @@ from b4g.issuer.__main__ import main
 from b4g.issuer.app import key_provider
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases.errors import InvalidApiKey
-from b4g.issuer.usecases.platforms import authenticate
+from b4g.issuer.usecases.platforms import authenticate, revoke_api_key
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +113,15 @@ async def test_admin_cli_creates_platforms_and_keys(database, monkeypatch, capsy
             await authenticate(pool, created["token"])
     finally:
         await pool.close()
+
+
+async def test_a_key_revoked_elsewhere_is_refused_within_a_second(stack, prefix):
+    """The service keeps API-key rows for one second; a revocation by another process (the
+    CLI, another replica) is refused once that second has passed."""
+    async with issuer_app(stack, prefix) as app:
+        platform_id, auth = await app.platform()
+        assert (await app.client.get("/platform/api-keys", headers=auth)).status_code == 200
+        key_id = auth["Authorization"].split("_")[1]
+        await revoke_api_key(app.pool, platform_id, key_id)  # not through this service
+        await asyncio.sleep(1.1)
+        assert (await app.client.get("/platform/api-keys", headers=auth)).status_code == 401

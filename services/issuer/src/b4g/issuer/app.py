@@ -29,6 +29,7 @@ from b4g.issuer.domain.sealing import (
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import bulk
 from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.issuance_batch import IssuanceBatcher
 from b4g.issuer.usecases.status_publishing import run_publisher
 
 log = logging.getLogger(__name__)
@@ -81,10 +82,11 @@ def build_context(runtime: Runtime) -> IssuerContext:
 
 
 class ContextCell:
-    """Holds the IssuerContext once the lifespan has opened the pool."""
+    """Holds the IssuerContext (and the issuance queue) once the lifespan has opened the pool."""
 
     def __init__(self) -> None:
         self.context: IssuerContext | None = None
+        self.batcher: IssuanceBatcher | None = None
 
 
 def provide_context(state: State) -> IssuerContext:
@@ -102,7 +104,11 @@ def service_spec() -> ServiceSpec:
         cell.context = build_context(runtime)
         settings = runtime.settings
         assert isinstance(settings, IssuerSettings)
-        loops = [run_publisher(cell.context, interval=settings.status_publish_interval)]
+        cell.batcher = IssuanceBatcher(cell.context, max_batch=settings.issue_batch_max)
+        loops = [
+            run_publisher(cell.context, interval=settings.status_publish_interval),
+            cell.batcher.run(lanes=settings.issue_batch_lanes),
+        ]
         if settings.bulk_workers > 0:
             loops.append(
                 bulk.run_worker(

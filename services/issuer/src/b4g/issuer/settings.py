@@ -28,6 +28,11 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     # seconds (a burst of revocations becomes one new list version, not one each).
     status_publish_interval: float = 0.2
 
+    # Issuance requests arriving together are issued together (one transaction, shared round
+    # trips): how many batches run at once per process, and the most requests in one.
+    issue_batch_lanes: int = 2
+    issue_batch_max: int = 64
+
     # Bulk jobs: concurrent row loops per process (0: this replica issues no bulk rows), and
     # how long an idle loop waits before looking for pending rows again.
     bulk_workers: int = 2
@@ -49,6 +54,8 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
             )
         if self.status_publish_interval <= 0:
             raise ValueError("status_publish_interval must be positive")
+        if self.issue_batch_lanes < 1 or self.issue_batch_max < 1:
+            raise ValueError("issue_batch_lanes and issue_batch_max must be at least 1")
         if self.status_list_capacity < 1 or self.status_list_capacity > STATUS_LIST_LENGTH:
             raise ValueError(f"status_list_capacity must be within 1..{STATUS_LIST_LENGTH}")
 

@@ -36,19 +36,41 @@ def shard_of(key: str, shards: int) -> int:
     return zlib.crc32(key.encode()) % shards
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    topic: str
+    key: str
+    event: CloudEvent
+    trace_headers: dict[str, str]  # the `traceparent` of the work that made the event
+
+
 async def enqueue(conn: Conn, *, topic: str, key: str, event: CloudEvent, shards: int = 16) -> None:
     """Write `event` to the outbox. Call inside the transaction that makes the state change."""
+    await enqueue_many(conn, [OutboxEntry(topic, key, event, current_trace_headers())], shards)
+
+
+_INSERT = (
+    "WITH written AS (INSERT INTO outbox (event_id, topic, key, shard, value, headers)"
+    " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::bytea[],"
+    " $6::jsonb[]) RETURNING 1) SELECT pg_notify($7, '') FROM written LIMIT 1"
+)
+
+
+async def enqueue_many(conn: Conn, entries: Sequence[OutboxEntry], shards: int = 16) -> None:
+    """Write several events in one statement (and wake the relays), inside the caller's
+    transaction."""
+    if not entries:
+        return
     await conn.execute(
-        "INSERT INTO outbox (event_id, topic, key, shard, value, headers)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        uuid.UUID(event.id),
-        topic,
-        key,
-        shard_of(key, shards),
-        encode_event(event),
-        current_trace_headers(),
+        _INSERT,
+        [uuid.UUID(entry.event.id) for entry in entries],
+        [entry.topic for entry in entries],
+        [entry.key for entry in entries],
+        [shard_of(entry.key, shards) for entry in entries],
+        [encode_event(entry.event) for entry in entries],
+        [entry.trace_headers for entry in entries],
+        NOTIFY_CHANNEL,
     )
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,9 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
         tracer_provider=telemetry.tracer_provider,
         meter_provider=telemetry.meter_provider,
         exclude=["/health", "/ready"],
+        # One server span per request; a span per body chunk sent or received costs more than
+        # it tells.
+        exclude_spans=["receive", "send"],
     )
     app = Litestar(
         route_handlers=[

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
-from opentelemetry import trace
+from opentelemetry import metrics, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
@@ -19,14 +19,15 @@ _propagator = TraceContextTextMapPropagator()
 @dataclass(frozen=True, slots=True)
 class Telemetry:
     tracer_provider: TracerProvider
-    meter_provider: MeterProvider
+    meter_provider: metrics.MeterProvider
 
     def tracer(self, name: str) -> trace.Tracer:
         return self.tracer_provider.get_tracer(name)
 
     def shutdown(self) -> None:
         self.tracer_provider.shutdown()
-        self.meter_provider.shutdown()
+        if isinstance(self.meter_provider, MeterProvider):
+            self.meter_provider.shutdown()
 
 
 def setup_telemetry(
@@ -51,7 +52,12 @@ def setup_telemetry(
         )
     if span_exporter is not None:
         tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
-    meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+    # Metrics nobody reads are not recorded (the HTTP middleware measures every request).
+    meter_provider = (
+        MeterProvider(resource=resource, metric_readers=readers)
+        if readers
+        else metrics.NoOpMeterProvider()
+    )
     return Telemetry(tracer_provider, meter_provider)
 
 

@@ -25,7 +25,7 @@ AuthorizationHeader = Annotated[
 
 
 async def provide_principal(ctx: Ctx, authorization: AuthorizationHeader) -> Principal:
-    return await authenticate(ctx.pool, bearer_token(authorization))
+    return await authenticate(ctx.pool, bearer_token(authorization), ctx.known_keys)
 
 
 def require(principal: Principal, scope: str) -> None:

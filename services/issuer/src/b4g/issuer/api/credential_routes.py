@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
@@ -19,7 +20,7 @@ from b4g.issuer.usecases import issuance, reading, status_changes
 from b4g.issuer.usecases.errors import InvalidRequest, NotAcceptable
 
 from .auth import require
-from .deps import API_KEY, Caller, Ctx
+from .deps import API_KEY, Caller, Ctx, issuance_queue
 from .models import (
     CredentialStatusOut,
     CredentialSummaryOut,
@@ -114,7 +115,7 @@ class CredentialsController(Controller):
     )
     async def issue_credential(
         self,
-        ctx: Ctx,
+        state: State,
         principal: Caller,
         issuer_id: FromPath[uuid.UUID],
         data: IssueBody,
@@ -135,7 +136,7 @@ class CredentialsController(Controller):
             results=[fields_of(r) for r in data.results or []],
             body=msgspec.to_builtins(data),
         )
-        issued = await issuance.issue(ctx, principal, issuer_id, request, idempotency_key)
+        issued = await issuance_queue(state).issue(principal, issuer_id, request, idempotency_key)
         headers = {"Location": f"/credentials/{issued.credential.id}"}
         if issued.replayed:
             headers["Idempotent-Replayed"] = "true"

@@ -101,4 +101,7 @@ class PlatformKeysController(Controller):
     )
     async def revoke_key(self, ctx: Ctx, principal: Caller, key_id: FromPath[str]) -> ApiKeyView:
         require(principal, SCOPE_MANAGE)
-        return _view(await platforms.revoke_api_key(ctx.pool, principal.platform_id, key_id))
+        row = await platforms.revoke_api_key(
+            ctx.pool, principal.platform_id, key_id, known=ctx.known_keys
+        )
+        return _view(row)

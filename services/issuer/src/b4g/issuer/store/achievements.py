@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,6 +88,17 @@ async def get_achievement(
         version,
     )
     return _row(row) if row is not None else None
+
+
+async def current_achievements(
+    conn: Conn, achievement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, AchievementRow]:
+    """The current versions of these achievements, of any platform (callers check whose)."""
+    rows = await conn.fetch(
+        _SELECT + " WHERE a.id = ANY($1::uuid[]) AND v.version = a.current_version",
+        achievement_ids,
+    )
+    return {row["id"]: _row(row) for row in rows}
 
 
 async def list_achievements(

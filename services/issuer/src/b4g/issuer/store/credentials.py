@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,13 +53,17 @@ class CredentialFilter:
     issued_before: datetime | None = None
 
 
-async def insert_credential(conn: Conn, row: CredentialRow, idempotency_key: str | None) -> None:
-    await conn.execute(
-        "INSERT INTO credentials (id, platform_id, issuer_id, achievement_id,"
-        " achievement_version, recipient, status, formats, document, jwt, status_list_id,"
-        " status_list_index, suspension_list_id, suspension_index, issued_at, valid_from,"
-        " valid_until, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-        " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+_INSERT = (
+    "INSERT INTO credentials (id, platform_id, issuer_id, achievement_id,"
+    " achievement_version, recipient, status, formats, document, jwt, status_list_id,"
+    " status_list_index, suspension_list_id, suspension_index, issued_at, valid_from,"
+    " valid_until, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+    " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+)
+
+
+def _insert_args(row: CredentialRow, idempotency_key: str | None) -> tuple[Any, ...]:
+    return (
         row.id,
         row.platform_id,
         row.issuer_id,
@@ -81,6 +86,15 @@ async def insert_credential(conn: Conn, row: CredentialRow, idempotency_key: str
     )
 
 
+async def insert_credential(conn: Conn, row: CredentialRow, idempotency_key: str | None) -> None:
+    await conn.execute(_INSERT, *_insert_args(row, idempotency_key))
+
+
+async def insert_credentials(conn: Conn, rows: Sequence[tuple[CredentialRow, str | None]]) -> None:
+    """Several credentials (each with its Idempotency-Key) in one pipelined round trip."""
+    await conn.executemany(_INSERT, [_insert_args(row, key) for row, key in rows])
+
+
 async def by_idempotency_key(
     conn: Conn, platform_id: uuid.UUID, idempotency_key: str
 ) -> CredentialRow | None:
@@ -90,6 +104,20 @@ async def by_idempotency_key(
         idempotency_key,
     )
     return _row(row) if row is not None else None
+
+
+async def idempotency_keys_in_use(
+    conn: Conn, keys: Sequence[tuple[uuid.UUID, str]]
+) -> set[tuple[uuid.UUID, str]]:
+    """Which (platform, Idempotency-Key) pairs already name a credential."""
+    rows = await conn.fetch(
+        "SELECT c.platform_id, c.idempotency_key FROM credentials c"
+        " JOIN unnest($1::uuid[], $2::text[]) AS k(platform_id, key)"
+        " ON c.platform_id = k.platform_id AND c.idempotency_key = k.key",
+        [platform for platform, _ in keys],
+        [key for _, key in keys],
+    )
+    return {(row["platform_id"], row["idempotency_key"]) for row in rows}
 
 
 async def get_credential(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -179,6 +180,19 @@ async def active_key(conn: Conn, issuer_id: uuid.UUID) -> KeyRow | None:
         "SELECT * FROM issuer_keys WHERE issuer_id = $1 AND state = 'active'", issuer_id
     )
     return _key(row) if row is not None else None
+
+
+async def issuers_by_id(conn: Conn, issuer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, IssuerRow]:
+    rows = await conn.fetch("SELECT * FROM issuers WHERE id = ANY($1::uuid[])", issuer_ids)
+    return {row["id"]: _issuer(row) for row in rows}
+
+
+async def active_keys(conn: Conn, issuer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, KeyRow]:
+    rows = await conn.fetch(
+        "SELECT * FROM issuer_keys WHERE issuer_id = ANY($1::uuid[]) AND state = 'active'",
+        issuer_ids,
+    )
+    return {row["issuer_id"]: _key(row) for row in rows}
 
 
 async def retire_active_key(conn: Conn, issuer_id: uuid.UUID) -> None:

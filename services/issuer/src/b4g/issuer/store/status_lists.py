@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,22 @@ async def current_list(conn: Conn, issuer_id: uuid.UUID, purpose: str) -> OpenLi
         purpose,
     )
     return OpenList(row["id"], row["seq"], row["capacity"]) if row is not None else None
+
+
+async def current_lists(
+    conn: Conn, issuer_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], OpenList]:
+    """The list being filled for each of these issuers and each purpose they have one for."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (issuer_id, purpose) issuer_id, purpose, id, seq, capacity"
+        " FROM status_lists WHERE issuer_id = ANY($1::uuid[])"
+        " ORDER BY issuer_id, purpose, seq DESC",
+        issuer_ids,
+    )
+    return {
+        (row["issuer_id"], row["purpose"]): OpenList(row["id"], row["seq"], row["capacity"])
+        for row in rows
+    }
 
 
 async def insert_list(
@@ -76,6 +93,34 @@ async def try_allocate(
         credential_id,
     )
     return bool(claimed)
+
+
+async def try_allocate_many(
+    conn: Conn, list_id: uuid.UUID, claims: Sequence[tuple[int, uuid.UUID]]
+) -> dict[uuid.UUID, int]:
+    """Claims each (index, credential) it can in one statement; returns the credentials that
+    got their index. Claims go in index order, so two such statements never wait on each other
+    in a cycle."""
+    ordered = sorted(claims)
+    rows = await conn.fetch(
+        "INSERT INTO status_allocations (list_id, index, credential_id)"
+        " SELECT $1, i, c FROM unnest($2::integer[], $3::uuid[]) AS t(i, c)"
+        " ON CONFLICT DO NOTHING RETURNING index, credential_id",
+        list_id,
+        [index for index, _ in ordered],
+        [credential for _, credential in ordered],
+    )
+    return {row["credential_id"]: row["index"] for row in rows}
+
+
+async def release_allocations(conn: Conn, claims: Sequence[tuple[uuid.UUID, int]]) -> None:
+    """Gives back (list, index) claims of credentials that will not be stored after all."""
+    await conn.execute(
+        "DELETE FROM status_allocations a USING unnest($1::uuid[], $2::integer[]) AS r(l, i)"
+        " WHERE a.list_id = r.l AND a.index = r.i",
+        [list_id for list_id, _ in claims],
+        [index for _, index in claims],
+    )
 
 
 async def random_free_index(conn: Conn, list_id: uuid.UUID, capacity: int) -> int | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
+from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.proofs.data_integrity import RdfCanonizer
 from b4g.issuer.domain.sealing import KeyProvider
 
@@ -28,3 +30,6 @@ class IssuerContext:
     outbox_shards: int = 16
     clock: Callable[[], datetime] = utc_now
     source: str = "urn:b4g:issuer"  # CloudEvents `source`
+    # API-key rows looked up in the last second, so requests do not each cost a query to
+    # authenticate: another process may accept a key for that long after its revocation.
+    known_keys: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(1.0))

@@ -14,6 +14,8 @@ import asyncpg
 from b4g.core.events.payloads import CredentialIssuedV1
 from b4g.core.events.topics import CREDENTIAL_ISSUED
 from b4g.core.infra.db import Conn
+from b4g.core.infra.outbox import OutboxEntry, enqueue_many
+from b4g.core.infra.telemetry import current_trace_headers
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.domain.credentials import (
     Recipient,
@@ -35,7 +37,7 @@ from b4g.issuer.usecases.errors import (
     InvalidRequest,
     IssuerNotFound,
 )
-from b4g.issuer.usecases.events import record_event
+from b4g.issuer.usecases.events import outbox_entry
 from b4g.issuer.usecases.issuers import SigningKey, signing_key
 from b4g.issuer.usecases.status_allocation import Allocation, allocate
 from b4g.issuer.usecases.status_publishing import publish_list
@@ -73,7 +75,7 @@ async def issue(
     conn: Conn | None = None,
 ) -> Issued:
     """Issues one credential in its own transaction, or in `conn`'s (bulk rows)."""
-    _check(request)
+    check(request)
     fingerprint = request_fingerprint(issuer_id, request.body) if idempotency_key else None
 
     async def make(inner: Conn) -> tuple[store.CredentialRow, str]:
@@ -132,7 +134,7 @@ async def _store_new(
     return Issued(row, replayed=False)
 
 
-def _check(request: IssueRequest) -> None:
+def check(request: IssueRequest) -> None:
     if not request.formats or any(f not in PROOF_FORMATS for f in request.formats):
         raise InvalidRequest(f"proof formats must be from {', '.join(PROOF_FORMATS)}")
     if (request.recipient.email is None) == (request.recipient.id is None):
@@ -168,10 +170,36 @@ async def _issue(
     key = await signing_key(conn, ctx, issuer_id)
     now = ctx.clock()
     credential_id = uuid.uuid4()
-
     status = await status_entries(conn, ctx, issuer, key, credential_id)
-    revocation, suspension, entries = status.revocation, status.suspension, status.entries
+    row = new_credential_row(
+        ctx,
+        principal,
+        issuer,
+        achievement,
+        key,
+        request,
+        credential_id=credential_id,
+        status=status,
+        now=now,
+        fingerprint=fingerprint,
+    )
+    return row, issuer.did
 
+
+def new_credential_row(
+    ctx: IssuerContext,
+    principal: Principal,
+    issuer: issuer_store.IssuerRow,
+    achievement: achievement_store.AchievementRow,
+    key: SigningKey,
+    request: IssueRequest,
+    *,
+    credential_id: uuid.UUID,
+    status: StatusEntries,
+    now: datetime,
+    fingerprint: bytes | None,
+) -> store.CredentialRow:
+    """Builds and signs the credential; the row to store (no database work)."""
     valid_from = request.valid_from or now
     document = build_credential(
         credential_id=credential_id,
@@ -182,7 +210,7 @@ async def _issue(
             results=request.results,
             narrative=request.narrative,
         ),
-        status_entries=entries,
+        status_entries=status.entries,
         valid_from=valid_from,
         valid_until=request.valid_until,
         awarded_date=request.awarded_date,
@@ -196,10 +224,11 @@ async def _issue(
         created=xsd_datetime(now),
         rdf=ctx.rdf,
     )
-    row = store.CredentialRow(
+    revocation, suspension = status.revocation, status.suspension
+    return store.CredentialRow(
         id=credential_id,
         platform_id=principal.platform_id,
-        issuer_id=issuer_id,
+        issuer_id=issuer.id,
         achievement_id=achievement.id,
         achievement_version=achievement.version,
         recipient=request.recipient.lookup_key(),
@@ -216,14 +245,20 @@ async def _issue(
         valid_until=request.valid_until,
         request_hash=fingerprint,
     )
-    return row, issuer.did
 
 
 @dataclass(frozen=True, slots=True)
 class StatusEntries:
     revocation: Allocation
     suspension: Allocation | None
-    entries: list[dict[str, Any]]  # BitstringStatusListEntry objects for the credential
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """The BitstringStatusListEntry objects the credential carries."""
+        entries = [status_entry(self.revocation.url, self.revocation.index, REVOCATION)]
+        if self.suspension is not None:
+            entries.append(status_entry(self.suspension.url, self.suspension.index, SUSPENSION))
+        return entries
 
 
 async def status_entries(
@@ -236,21 +271,28 @@ async def status_entries(
     """A revocation entry (and a suspension entry when the issuer allows suspension) at random
     unused indexes; lists opened for them are signed and announced first."""
     revocation = await allocate(conn, ctx, issuer.id, REVOCATION, credential_id)
-    entries = [status_entry(revocation.url, revocation.index, REVOCATION)]
     opened = list(revocation.opened_lists)
     suspension = None
     if issuer.allow_suspension:
         suspension = await allocate(conn, ctx, issuer.id, SUSPENSION, credential_id)
-        entries.append(status_entry(suspension.url, suspension.index, SUSPENSION))
         opened += suspension.opened_lists
     for list_id in opened:  # a new list is announced before anything points at it
         await publish_list(conn, ctx, list_id, issuer.did, key)
-    return StatusEntries(revocation, suspension, entries)
+    return StatusEntries(revocation, suspension)
 
 
 async def _announce(
     conn: Conn, ctx: IssuerContext, row: store.CredentialRow, issuer_did: str
 ) -> None:
+    await enqueue_many(
+        conn, [issued_event(ctx, row, issuer_did, current_trace_headers())], ctx.outbox_shards
+    )
+
+
+def issued_event(
+    ctx: IssuerContext, row: store.CredentialRow, issuer_did: str, trace_headers: dict[str, str]
+) -> OutboxEntry:
+    """The `credential.issued` event of a new credential."""
     payload = CredentialIssuedV1(
         credential_id=f"urn:uuid:{row.id}",
         issuer_id=str(row.issuer_id),
@@ -260,11 +302,11 @@ async def _announce(
         valid_from=xsd_datetime(row.valid_from) if row.valid_from else None,
         valid_until=xsd_datetime(row.valid_until) if row.valid_until else None,
     )
-    await record_event(
-        conn,
+    return outbox_entry(
         ctx,
         event_type=CREDENTIAL_ISSUED,
         key=f"urn:uuid:{row.id}",
         payload=payload,
         subject=f"urn:uuid:{row.id}",
+        trace_headers=trace_headers,
     )

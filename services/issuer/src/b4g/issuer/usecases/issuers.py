@@ -173,10 +173,10 @@ async def signing_key(conn: Conn, ctx: IssuerContext, issuer_id: uuid.UUID) -> S
     key = await store.active_key(conn, issuer_id)
     if key is None:
         raise KeyNotFound(f"issuer {issuer_id} has no active key")
-    return _open(ctx, key)
+    return open_signing_key(ctx, key)
 
 
-def _open(ctx: IssuerContext, key: store.KeyRow) -> SigningKey:
+def open_signing_key(ctx: IssuerContext, key: store.KeyRow) -> SigningKey:
     seed = unseal(ctx.keys, SealedSecret(key.sealed_seed, key.sealed_data_key, key.key_ref))
     return SigningKey(key.verification_method, key_pair(seed))
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import asyncpg
 
 from b4g.core.infra.apikeys import generate_api_key, parse_token, secret_matches
+from b4g.core.infra.ttl_cache import TtlCache
 from b4g.issuer.domain.access import Principal, normalise_scopes
 from b4g.issuer.store import platforms as store
 from b4g.issuer.usecases.errors import ApiKeyNotFound, InvalidApiKey, PlatformNotFound
@@ -58,22 +59,35 @@ async def list_api_keys(pool: asyncpg.Pool, platform_id: uuid.UUID) -> list[stor
 
 
 async def revoke_api_key(
-    pool: asyncpg.Pool, platform_id: uuid.UUID, key_id: str
+    pool: asyncpg.Pool, platform_id: uuid.UUID, key_id: str, *, known: KnownKeys | None = None
 ) -> store.ApiKeyRow:
     async with pool.acquire() as conn:
         row = await store.revoke_api_key(conn, platform_id, key_id)
     if row is None:
         raise ApiKeyNotFound(f"no API key {key_id}")
+    if known is not None:
+        known.discard(key_id)  # refused by this process at once, by the others within the TTL
     return row
 
 
-async def authenticate(pool: asyncpg.Pool, token: str | None) -> Principal:
-    """The caller behind a bearer token; InvalidApiKey for anything else, with one message."""
+# API-key rows by key id, briefly kept (IssuerContext.known_keys).
+KnownKeys = TtlCache[str, store.ApiKeyRow | None]
+
+
+async def authenticate(
+    pool: asyncpg.Pool, token: str | None, known: KnownKeys | None = None
+) -> Principal:
+    """The caller behind a bearer token; InvalidApiKey for anything else, with one message.
+    The secret is checked on every request, whether the key's row came from `known` or not."""
     presented = parse_token(token) if token else None
     if presented is None:
         raise InvalidApiKey("send `Authorization: Bearer b4g_<key id>_<secret>`")
-    async with pool.acquire() as conn:
-        row = await store.get_api_key(conn, presented.key_id)
+
+    async def load() -> store.ApiKeyRow | None:
+        async with pool.acquire() as conn:
+            return await store.get_api_key(conn, presented.key_id)
+
+    row = await (known.get_or_load(presented.key_id, load) if known is not None else load())
     if row is None or row.revoked_at is not None or not secret_matches(presented, row.secret_hash):
         raise InvalidApiKey()
     return Principal(row.platform_id, row.key_id, frozenset(row.scopes))

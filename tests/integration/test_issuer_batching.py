@@ -1,0 +1,173 @@
+"""Issuing concurrent requests together (`IssuanceBatcher`) against real PostgreSQL: requests
+queued together share one transaction, and each gets exactly what issuing it alone gives —
+distinct status indexes, one `credential.issued` event each with its own trace, replays and 409s
+for Idempotency-Keys, 404s for what is not the caller's, lists opened when needed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from b4g.core.events.envelope import decode_event
+from b4g.core.infra.db import create_pool
+from b4g.core.infra.migrate import migrate
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
+from b4g.issuer.app import issuer_migrations
+from b4g.issuer.domain.access import ALL_SCOPES, Principal
+from b4g.issuer.domain.credentials import Recipient
+from b4g.issuer.domain.sealing import LocalKeyProvider
+from b4g.issuer.usecases import achievements, issuers, platforms
+from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.errors import AchievementNotFound, IdempotencyKeyReused, IssuerNotFound
+from b4g.issuer.usecases.issuance import IssueRequest
+from b4g.issuer.usecases.issuance_batch import IssuanceBatcher
+
+pytestmark = pytest.mark.integration
+
+ACHIEVEMENT = {"name": "Urban Gardener", "criteria": {"narrative": "Ten sessions."}}
+
+
+class Setup:
+    def __init__(self, ctx: IssuerContext, principal: Principal) -> None:
+        self.ctx = ctx
+        self.principal = principal
+
+    async def issuer(self, **fields: object) -> tuple[uuid.UUID, uuid.UUID]:
+        details = await issuers.create_issuer(
+            self.ctx, self.principal, profile={"name": "Batch"}, **fields
+        )
+        achievement = await achievements.create_achievement(
+            self.ctx, self.principal, details.issuer.id, ACHIEVEMENT
+        )
+        return details.issuer.id, achievement.id
+
+
+@pytest.fixture
+async def setup(database):
+    await migrate(database, issuer_migrations())
+    pool = await create_pool(database, max_size=8)
+    ctx = IssuerContext(
+        pool=pool,
+        keys=LocalKeyProvider(bytes(32)),
+        base_url="http://issuer.test",
+        verifier_base_url="http://verifier.test",
+        status_list_capacity=64,
+        rdf=rdf_canonizer(ContextStore()),
+    )
+    platform = await platforms.create_platform(pool, "p")
+    yield Setup(ctx, Principal(platform.id, "k", frozenset(ALL_SCOPES)))
+    await pool.close()
+
+
+def request(achievement_id: uuid.UUID, email: str, **body: object) -> IssueRequest:
+    return IssueRequest(
+        achievement_id=achievement_id,
+        recipient=Recipient(email=email),
+        body={"achievementId": str(achievement_id), "email": email, **body},
+    )
+
+
+async def running(batcher: IssuanceBatcher, lanes: int = 1) -> asyncio.Task[None]:
+    task = asyncio.create_task(batcher.run(lanes))
+    await asyncio.sleep(0)  # the lanes are waiting on the queue
+    return task
+
+
+async def test_requests_queued_together_are_issued_in_one_transaction(setup):
+    issuer_id, achievement_id = await setup.issuer()
+    batcher = IssuanceBatcher(setup.ctx)
+    # The first credential opens the issuer's list (alone: the shared path needs an open list).
+    lane = await running(batcher)
+    try:
+        await batcher.issue(setup.principal, issuer_id, request(achievement_id, "first@x.org"))
+        issued = await asyncio.gather(
+            *(
+                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+                for n in range(20)
+            )
+        )
+    finally:
+        lane.cancel()
+    rows = [i.credential for i in issued]
+    assert not any(i.replayed for i in issued)
+    assert len({row.id for row in rows}) == 20
+    assert len({(row.status_list_id, row.status_list_index) for row in rows}) == 20
+    # One batch: one issuance time for all twenty (each request alone would have its own).
+    assert len({row.issued_at for row in rows}) == 1
+    for row in rows:
+        assert row.document is not None
+        status = row.document["credentialStatus"]
+        assert status["statusListIndex"] == str(row.status_list_index)
+    async with setup.ctx.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM credentials") == 21
+        assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 21
+        values = await conn.fetch(
+            "SELECT value FROM outbox WHERE topic = 'b4g.issuer.credentials.v1'"
+        )
+    subjects = [decode_event(bytes(v["value"])).subject for v in values]
+    assert len(subjects) == 21
+    assert {f"urn:uuid:{row.id}" for row in rows} <= set(subjects)
+
+
+async def test_each_request_gets_what_it_would_get_alone(setup):
+    issuer_id, achievement_id = await setup.issuer(allow_suspension=True)
+    other_platform = await platforms.create_platform(setup.ctx.pool, "other")
+    stranger = Principal(other_platform.id, "s", frozenset(ALL_SCOPES))
+    batcher = IssuanceBatcher(setup.ctx)
+    lane = await running(batcher)
+    try:
+        await batcher.issue(setup.principal, issuer_id, request(achievement_id, "open@x.org"))
+        outcomes = await asyncio.gather(
+            batcher.issue(setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
+            batcher.issue(setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
+            batcher.issue(setup.principal, issuer_id, request(achievement_id, "b@x.org"), "k1"),
+            batcher.issue(setup.principal, issuer_id, request(uuid.uuid4(), "c@x.org")),
+            batcher.issue(stranger, issuer_id, request(achievement_id, "d@x.org")),
+            batcher.issue(setup.principal, issuer_id, request(achievement_id, "e@x.org")),
+            return_exceptions=True,
+        )
+    finally:
+        lane.cancel()
+    first, replay, reused, unknown, foreign, plain = outcomes
+    assert not first.replayed and replay.replayed
+    assert replay.credential.id == first.credential.id
+    assert isinstance(reused, IdempotencyKeyReused)
+    assert isinstance(unknown, AchievementNotFound)
+    assert isinstance(foreign, IssuerNotFound)
+    assert not plain.replayed
+    for issued in (first, plain):
+        # Suspension allowed: a second entry on the issuer's suspension list.
+        entries = issued.credential.document["credentialStatus"]
+        assert [e["statusPurpose"] for e in entries] == ["revocation", "suspension"]
+        assert issued.credential.suspension_index is not None
+    async with setup.ctx.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM credentials") == 3
+        # Two entries per credential, none left behind by the requests that failed.
+        assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 6
+
+
+async def test_a_full_list_sends_the_overflow_alone_to_open_the_next(setup):
+    issuer_id, achievement_id = await setup.issuer()
+    batcher = IssuanceBatcher(setup.ctx)
+    lane = await running(batcher, lanes=2)
+    try:
+        issued = await asyncio.gather(
+            *(
+                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+                for n in range(150)  # lists of 64: three lists, the first opened alone
+            )
+        )
+    finally:
+        lane.cancel()
+    claims = {(i.credential.status_list_id, i.credential.status_list_index) for i in issued}
+    assert len(claims) == 150
+    per_list: dict[uuid.UUID, int] = {}
+    for list_id, index in claims:
+        assert 0 <= index < 64
+        per_list[list_id] = per_list.get(list_id, 0) + 1
+    assert sorted(per_list.values()) == [22, 64, 64]
+    async with setup.ctx.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 150
