@@ -37,6 +37,7 @@ from b4g.issuer.domain.status import status_entry
 CLIENTS = 32
 TRANSPORT_ERRORS: list[str] = []
 SECONDS = 6.0
+PACED_RATE = 500
 FORMATS = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt")
 ACHIEVEMENT = {
     "name": "Urban Gardener",
@@ -171,6 +172,13 @@ async def main() -> None:
                 assert result.errors == 0, f"{result.errors} failed requests"
                 print(f"{f'HTTP (wrk), {CLIENTS} conns, {fmt}':<52}{result.rate:>10.0f}"
                       f"{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
+                if fmt == FORMATS[0]:  # the bar: p99 under 100 ms at 500 credentials/s
+                    paced = wrk.paced(f"{base}{path}", rate=PACED_RATE, method="POST",
+                                      body=json.dumps(body).encode(), seconds=int(SECONDS),
+                                      connections=CLIENTS, headers=auth)
+                    assert paced.errors == 0, f"{paced.errors} failed requests"
+                    print(f"{f'HTTP (wrk), paced to {PACED_RATE}/s, {fmt}':<52}"
+                          f"{paced.rate:>10.0f}{paced.p50_ms:>9.1f}{paced.p99_ms:>9.1f}")
                 continue
             rate, lat = await http_run(base, path, body, auth)
             print(

@@ -34,7 +34,10 @@ def run(
     seconds: int = 8,
     connections: int = 32,
     headers: dict[str, str] | None = None,
+    pause_ms: float = 0.0,
 ) -> WrkResult:
+    """`pause_ms`: each connection waits this long after each answer (a paced load rather
+    than as fast as the service answers; see `paced`)."""
     with tempfile.TemporaryDirectory() as tmp:
         body_file = Path(tmp) / "body"
         body_file.write_bytes(body)
@@ -45,6 +48,7 @@ def run(
             "wrk.body = f:read(\"*a\")\nf:close()\n"
             f'wrk.headers["Content-Type"] = "{content_type}"\n'
             + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
+            + (f"function delay()\n  return {pause_ms:.3f}\nend\n" if pause_ms > 0 else "")
         )
         command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s"]
         out = subprocess.run(
@@ -57,6 +61,26 @@ def run(
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     return WrkResult(rate, _latency(out, "50%"), _latency(out, "99%"), errors)
+
+
+def paced(
+    url: str,
+    *,
+    rate: float,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    seconds: int = 8,
+    connections: int = 32,
+) -> WrkResult:
+    """Latency at about `rate` requests/s: each connection pauses between requests so that,
+    with the latency of a short calibration run, the connections together offer `rate`.
+    (wrk has no open-loop mode; the achieved rate is reported and is close to `rate`.)"""
+    request = {"method": method, "body": body, "headers": headers, "connections": connections}
+    period_ms = 1000.0 * connections / rate
+    calibration = run(url, seconds=2, pause_ms=period_ms, **request)  # type: ignore[arg-type]
+    pause_ms = max(period_ms - calibration.p50_ms, 0.1)
+    return run(url, seconds=seconds, pause_ms=pause_ms, **request)  # type: ignore[arg-type]
 
 
 def _latency(out: str, label: str) -> float:

@@ -9,6 +9,9 @@ import asyncio
 import uuid
 
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from test_issuer_issuance import setup_issuer
+from test_issuer_support import issuer_app
 
 from b4g.core.events.envelope import decode_event
 from b4g.core.infra.db import create_pool
@@ -171,3 +174,41 @@ async def test_a_full_list_sends_the_overflow_alone_to_open_the_next(setup):
     assert sorted(per_list.values()) == [22, 64, 64]
     async with setup.ctx.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 150
+
+
+async def test_each_issuance_continues_its_callers_trace_into_its_event(stack, prefix):
+    exporter = InMemorySpanExporter()
+    async with issuer_app(stack, prefix, span_exporter=exporter) as app:
+        _, auth = await app.platform()
+        issuer, achievement = await setup_issuer(app, auth)
+        callers = [f"{n:032x}" for n in range(1, 7)]
+        responses = await asyncio.gather(
+            *(
+                app.client.post(
+                    f"/issuers/{issuer['id']}/credentials",
+                    json={"achievementId": achievement["id"], "recipient": {"id": "did:x:1"}},
+                    headers={**auth, "traceparent": f"00-{trace_id}-b7ad6b7169203331-01"},
+                )
+                for trace_id in callers
+            )
+        )
+        assert {r.status_code for r in responses} == {201}
+        await app.client.get("/health")
+        async with app.pool.acquire() as conn:
+            events = await conn.fetch(
+                "SELECT headers FROM outbox WHERE topic = 'b4g.issuer.credentials.v1'"
+            )
+        app.client.app.state.runtime.telemetry.tracer_provider.force_flush()
+    # Each credential.issued event continues the trace of the request that issued it.
+    assert sorted(e["headers"]["traceparent"].split("-")[1] for e in events) == callers
+    spans = exporter.get_finished_spans()
+    server = [
+        s for s in spans if s.attributes.get("http.route") == "/issuers/{issuer_id}/credentials"
+    ]
+    assert sorted(f"{s.context.trace_id:032x}" for s in server) == callers
+    assert {s.name for s in server} == {"POST /issuers/{issuer_id}/credentials"}
+    assert {s.attributes["http.response.status_code"] for s in server} == {201}
+    # The batches that issued them link back to each request.
+    linked = {link.context.span_id for s in spans for link in s.links}
+    assert {s.context.span_id for s in server} <= linked
+    assert not [s for s in spans if s.attributes.get("url.path") == "/health"]

@@ -36,14 +36,18 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def issuer_app(stack: Any, prefix: str, **overrides: Any) -> AsyncIterator[Harness]:
+async def issuer_app(
+    stack: Any, prefix: str, span_exporter: Any = None, **overrides: Any
+) -> AsyncIterator[Harness]:
     settings: dict[str, Any] = {
         "master_key": MASTER_KEY,
         "public_base_url": ISSUER_BASE,
         "verifier_base_url": VERIFIER_BASE,
         **overrides,
     }
-    async with service_client(service_spec(), IssuerSettings, stack, prefix, **settings) as client:
+    async with service_client(
+        service_spec(), IssuerSettings, stack, prefix, span_exporter, **settings
+    ) as client:
         pool = await create_pool(client.app.state.runtime.settings.database_url, max_size=2)
         try:
             yield Harness(client, pool)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from b4g.core.infra.service import ServiceSpec, create_app
 from b4g.core.infra.settings import BaseSettings, load_settings
@@ -21,6 +22,7 @@ async def service_client(
     settings_cls: type[BaseSettings],
     stack: RealStack,
     prefix: str,
+    span_exporter: SpanExporter | None = None,
     **overrides: Any,
 ) -> AsyncIterator[AsyncTestClient[Any]]:
     url = await stack.new_database(spec.name)
@@ -33,7 +35,7 @@ async def service_client(
         relay_poll_interval=0.05,
         **overrides,
     )
-    app = create_app(spec, settings, setup_telemetry(spec.name))
+    app = create_app(spec, settings, setup_telemetry(spec.name, span_exporter=span_exporter))
     try:
         async with AsyncTestClient(app, base_url="http://testserver.local") as client:
             yield client

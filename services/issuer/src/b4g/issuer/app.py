@@ -104,7 +104,11 @@ def service_spec() -> ServiceSpec:
         cell.context = build_context(runtime)
         settings = runtime.settings
         assert isinstance(settings, IssuerSettings)
-        cell.batcher = IssuanceBatcher(cell.context, max_batch=settings.issue_batch_max)
+        cell.batcher = IssuanceBatcher(
+            cell.context,
+            tracer=runtime.telemetry.tracer("b4g.issuer.issuance"),
+            max_batch=settings.issue_batch_max,
+        )
         loops = [
             run_publisher(cell.context, interval=settings.status_publish_interval),
             cell.batcher.run(lanes=settings.issue_batch_lanes),

@@ -24,11 +24,11 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from b4g.core.infra.db import create_pool
+from b4g.core.infra.http_tracing import HttpTracing
 from b4g.core.infra.inbox import InboxConsumer
 from b4g.core.infra.kafka import broker_reachable, ensure_topics, new_producer
 from b4g.core.infra.migrate import Migration, migrate
@@ -167,14 +167,6 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
             JsonRenderPlugin(path="/openapi.json"),
         ],
     )
-    otel = OpenTelemetryConfig(
-        tracer_provider=telemetry.tracer_provider,
-        meter_provider=telemetry.meter_provider,
-        exclude=["/health", "/ready"],
-        # One server span per request; a span per body chunk sent or received costs more than
-        # it tells.
-        exclude_spans=["receive", "send"],
-    )
     app = Litestar(
         route_handlers=[
             health,
@@ -189,9 +181,13 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
         state=State({"runtime": runtime, **spec.extra_state}),
         openapi_config=openapi,
         exception_handlers=dict(EXCEPTION_HANDLERS),
-        plugins=[OpenTelemetryPlugin(otel)],
         request_max_body_size=2 * 1024 * 1024,
         logging_config=None,  # logs.setup_logging owns the handlers: JSON with trace ids
+    )
+    # Around the router and the exception handlers, where Litestar would put its own
+    # OpenTelemetry middleware, so every answer (problem details included) is seen.
+    app.asgi_handler = HttpTracing(
+        app.asgi_handler, telemetry.tracer("b4g.http"), exclude_paths=("/health", "/ready")
     )
     document_problems(app.openapi_schema)
     return app

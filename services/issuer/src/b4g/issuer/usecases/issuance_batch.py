@@ -40,7 +40,6 @@ from b4g.issuer.usecases.issuers import SigningKey, open_signing_key
 from b4g.issuer.usecases.status_allocation import Allocation
 
 log = logging.getLogger(__name__)
-_tracer = trace.get_tracer(__name__)
 
 
 @dataclass(slots=True, eq=False)  # each job is itself (a dict key), however alike
@@ -57,8 +56,11 @@ class _Job:
 class IssuanceBatcher:
     """The queue and its lanes; `issue` is what HTTP handlers call."""
 
-    def __init__(self, ctx: IssuerContext, *, max_batch: int = 64) -> None:
+    def __init__(
+        self, ctx: IssuerContext, *, tracer: trace.Tracer | None = None, max_batch: int = 64
+    ) -> None:
         self._ctx = ctx
+        self._tracer = tracer or trace.get_tracer(__name__)
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._lanes = 0
@@ -100,7 +102,7 @@ class IssuanceBatcher:
                 while len(jobs) < self._max_batch and not self._queue.empty():
                     jobs.append(self._queue.get_nowait())
                 try:
-                    await issue_jobs(self._ctx, jobs)
+                    await issue_jobs(self._ctx, self._tracer, jobs)
                 finally:  # cancelled mid-batch (shutdown): nobody may wait forever
                     for job in jobs:
                         if not job.result.done():
@@ -109,9 +111,10 @@ class IssuanceBatcher:
             self._lanes -= 1
 
 
-async def issue_jobs(ctx: IssuerContext, jobs: list[_Job]) -> None:
+async def issue_jobs(ctx: IssuerContext, tracer: trace.Tracer, jobs: list[_Job]) -> None:
+    """One batch: issued together where possible, the rest alone; every job answered."""
     links = [trace.Link(trace.get_current_span(job.trace).get_span_context()) for job in jobs]
-    with _tracer.start_as_current_span(
+    with tracer.start_as_current_span(
         "issue credentials together", links=links, attributes={"b4g.batch.size": len(jobs)}
     ):
         alone: list[_Job]

@@ -1,0 +1,71 @@
+"""One OpenTelemetry server span per HTTP request, continuing the caller's W3C trace context.
+
+Used instead of the generic ASGI instrumentation, which per request also builds a dozen
+attributes, records metrics and wraps each body chunk: measured on the issuer at 2 cores, about
+a tenth of a request's CPU, for spans we do not need. The span is named `METHOD /route/{param}`
+once routing has matched, and carries method, route, path and status code (semantic conventions
+for HTTP servers); a 5xx answer or an escaping exception marks it as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_propagator = TraceContextTextMapPropagator()
+_TRACE_HEADERS = (b"traceparent", b"tracestate")
+
+
+class HttpTracing:
+    """ASGI middleware: the server span of each HTTP request outside `exclude_paths`."""
+
+    def __init__(self, app: ASGIApp, tracer: trace.Tracer, exclude_paths: Iterable[str]) -> None:
+        self._app = app
+        self._tracer = tracer
+        self._exclude = frozenset(exclude_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["path"] in self._exclude:
+            await self._app(scope, receive, send)
+            return
+        method = scope["method"]
+        carrier = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in _TRACE_HEADERS
+        }
+        status = 500  # unless a response starts
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        with self._tracer.start_as_current_span(
+            method,
+            context=_propagator.extract(carrier),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method, "url.path": scope["path"]},
+        ) as span:
+            try:
+                await self._app(scope, receive, send_noting_status)
+            finally:
+                if span.is_recording():
+                    _describe(span, scope, method, status)
+
+
+def _describe(span: trace.Span, scope: Any, method: str, status: int) -> None:
+    route = scope.get("path_template")
+    if route:
+        span.update_name(f"{method} {route}")
+        span.set_attribute("http.route", route)
+    span.set_attribute("http.response.status_code", status)
+    if status >= 500:
+        span.set_status(StatusCode.ERROR)
