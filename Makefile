@@ -30,6 +30,7 @@ run: sync
 
 lint: sync
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 typecheck: sync
 	.venv/bin/mypy $(SOURCES)

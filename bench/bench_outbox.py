@@ -18,7 +18,7 @@ from stack import BenchStack
 
 from b4g.core.events.envelope import decode_event, encode_event, new_event
 from b4g.core.events.topics import ISSUER_CREDENTIALS, topic_name
-from b4g.core.infra.db import create_pool, drop_database
+from b4g.core.infra.db import create_pool
 from b4g.core.infra.kafka import ensure_topics, new_producer
 from b4g.core.infra.migrate import migrate
 from b4g.core.infra.outbox import OutboxRelay, RelayConfig, enqueue
@@ -115,8 +115,7 @@ async def main() -> None:
             )
         await pool.close()
     finally:
-        await drop_database(url)
-        stack.stop()
+        await stack.stop()
 
 
 if __name__ == "__main__":

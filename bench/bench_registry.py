@@ -39,25 +39,35 @@ async def registered(base: str, env: dict[str, str]) -> None:
     made = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "b4g.registry", "create-key", "--role", "registry_admin"],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     admin = made.stdout.strip()
     auth = {"Authorization": f"Bearer {admin}"}
     async with httpx.AsyncClient(base_url=base, headers=auth, timeout=10) as client:
-        org = (await client.post("/organisations", json={"legal_name": "Bench Org",
-                                                         "country": "LT"})).json()["id"]
+        org = (
+            await client.post("/organisations", json={"legal_name": "Bench Org", "country": "LT"})
+        ).json()["id"]
         sign = (await client.post(f"/organisations/{org}/dids", json={"did": DID})).json()["sign"]
-        proof = create_proof(sign, key=KEY, created="2026-01-01T00:00:00Z", cryptosuite=JCS,
-                             verification_method=f"{DID}#{KEY.public_multibase}")
-        proven = await client.post(f"/organisations/{org}/dids/proof",
-                                   json=add_proof(sign, proof))
+        proof = create_proof(
+            sign,
+            key=KEY,
+            created="2026-01-01T00:00:00Z",
+            cryptosuite=JCS,
+            verification_method=f"{DID}#{KEY.public_multibase}",
+        )
+        proven = await client.post(f"/organisations/{org}/dids/proof", json=add_proof(sign, proof))
         assert proven.status_code == 200, proven.text
 
 
 async def main() -> None:
     if not wrk.available():
-        print("wrk is not installed (make bench installs it): a Python client cannot load the"
-              " registry enough to measure it; skipped")
+        print(
+            "wrk is not installed (make bench installs it): a Python client cannot load the"
+            " registry enough to measure it; skipped"
+        )
         return
     stack = BenchStack()
     url, bootstrap = await stack.start()
@@ -68,7 +78,7 @@ async def main() -> None:
         for tracing, sampler in (("all traced", {}), ("1% traced", SAMPLED)):
             await measure(url, bootstrap, tracing, sampler, first=not sampler)
     finally:
-        stack.stop()
+        await stack.stop()
 
 
 SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
@@ -78,9 +88,16 @@ async def measure(
     url: str, bootstrap: str, tracing: str, sampler: dict[str, str], *, first: bool
 ) -> None:
     port = free_port()
-    env = {**os.environ, "B4G_DATABASE_URL": url, "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-           "B4G_KAFKA_TOPIC_PREFIX": "bench.", "B4G_PORT": str(port), "B4G_LOG_LEVEL": "WARNING",
-           "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(), **sampler}
+    env = {
+        **os.environ,
+        "B4G_DATABASE_URL": url,
+        "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "B4G_KAFKA_TOPIC_PREFIX": "bench.",
+        "B4G_PORT": str(port),
+        "B4G_LOG_LEVEL": "WARNING",
+        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        **sampler,
+    }
     proc = subprocess.Popen([sys.executable, "-m", "b4g.registry"], env=env)  # noqa: ASYNC220
     base = f"http://127.0.0.1:{port}"
     try:
@@ -99,15 +116,20 @@ async def measure(
         runs = [
             ("baseline: GET /health (no work)", f"{base}/health", False),
             (f"GET /trust/{{did}}, proven DID, {tracing}", f"{base}/trust/{DID}", False),
-            (f"GET /trust/{{did}}, unknown (404), {tracing}",
-             f"{base}/trust/did:key:z6MkUnknown", True),
+            (
+                f"GET /trust/{{did}}, unknown (404), {tracing}",
+                f"{base}/trust/did:key:z6MkUnknown",
+                True,
+            ),
         ]
         for label, target, not_found in runs:
             result = wrk.run(target, seconds=SECONDS, connections=CONNECTIONS)
             if not not_found:
                 assert result.errors == 0, f"{result.errors} failed requests"
-            print(f"{f'{label}, {CONNECTIONS} conns':<58}{result.rate:>9.0f}"
-                  f"{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
+            print(
+                f"{f'{label}, {CONNECTIONS} conns':<58}{result.rate:>9.0f}"
+                f"{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
+            )
     finally:
         proc.terminate()
         proc.wait(20)

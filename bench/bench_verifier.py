@@ -45,11 +45,22 @@ SECONDS = 8.0
 def samples() -> dict[str, object]:
     rdf = rdf_canonizer(ContextStore())
     unsigned = badge(5)
-    jcs = add_proof(unsigned, create_proof(unsigned, key=KEY, verification_method=VM,
-                                           created="2026-01-01T00:00:00Z", cryptosuite=JCS,
-                                           rdf=rdf))
-    return {"eddsa-rdfc-2022": sign(badge(5)), "eddsa-jcs-2022": jcs,
-            "vc-jwt": sign_vc_jwt(badge(5), key=KEY, kid=VM)}
+    jcs = add_proof(
+        unsigned,
+        create_proof(
+            unsigned,
+            key=KEY,
+            verification_method=VM,
+            created="2026-01-01T00:00:00Z",
+            cryptosuite=JCS,
+            rdf=rdf,
+        ),
+    )
+    return {
+        "eddsa-rdfc-2022": sign(badge(5)),
+        "eddsa-jcs-2022": jcs,
+        "vc-jwt": sign_vc_jwt(badge(5), key=KEY, kid=VM),
+    }
 
 
 async def http_run(base: str, credential: object) -> tuple[float, list[float]]:
@@ -59,8 +70,9 @@ async def http_run(base: str, credential: object) -> tuple[float, list[float]]:
     async def client_loop(client: httpx.AsyncClient) -> None:
         while time.monotonic() < deadline:
             started = time.monotonic()
-            response = await client.post(f"{base}/credentials/verify",
-                                         json={"verifiableCredential": credential})
+            response = await client.post(
+                f"{base}/credentials/verify", json={"verifiableCredential": credential}
+            )
             assert response.status_code == 200, response.text
             latencies.append(time.monotonic() - started)
 
@@ -73,8 +85,11 @@ async def http_run(base: str, credential: object) -> tuple[float, list[float]]:
 
 async def in_process_rate(credential: object) -> float:
     """The core Verifier alone: the key, the status list and trust from memory."""
-    status_list = sign(status_list_credential(url=LIST_URL, issuer=DID, purpose="revocation",
-                                              bits=bits_with(set())))
+    status_list = sign(
+        status_list_credential(
+            url=LIST_URL, issuer=DID, purpose="revocation", bits=bits_with(set())
+        )
+    )
 
     async def lists(url: str) -> dict:
         return status_list
@@ -87,8 +102,12 @@ async def in_process_rate(credential: object) -> float:
     async def keys(vm: str, purpose: str, controller: str | None) -> object:
         return key_from_document(document, vm, purpose)
 
-    verifier = Verifier(store=ContextStore(), resolve_key=keys,  # type: ignore[arg-type]
-                        status_fetcher=lists, trust=trust)
+    verifier = Verifier(
+        store=ContextStore(),
+        resolve_key=keys,  # type: ignore[arg-type]
+        status_fetcher=lists,
+        trust=trust,
+    )
     now = datetime.now(UTC)
     first = await verifier.verify(credential, now=now)  # type: ignore[arg-type]
     assert first.verified, [c for c in first.checks if c.state != "pass"]
@@ -109,9 +128,15 @@ async def main() -> None:
     prefix = "bench."
     await ensure_topics(bootstrap, prefix=prefix)
     port = free_port()
-    env = {**os.environ, "B4G_DATABASE_URL": url, "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-           "B4G_KAFKA_TOPIC_PREFIX": prefix, "B4G_PORT": str(port), "B4G_LOG_LEVEL": "WARNING",
-           "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    env = {
+        **os.environ,
+        "B4G_DATABASE_URL": url,
+        "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "B4G_KAFKA_TOPIC_PREFIX": prefix,
+        "B4G_PORT": str(port),
+        "B4G_LOG_LEVEL": "WARNING",
+        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+    }
     proc = subprocess.Popen([sys.executable, "-m", "b4g.verifier"], env=env)  # noqa: ASYNC220
     base = f"http://127.0.0.1:{port}"
     try:
@@ -120,8 +145,9 @@ async def main() -> None:
         async with httpx.AsyncClient() as client, asyncio.timeout(60):
             while True:
                 try:
-                    r = await client.post(f"{base}/credentials/verify",
-                                          json={"verifiableCredential": creds["vc-jwt"]})
+                    r = await client.post(
+                        f"{base}/credentials/verify", json={"verifiableCredential": creds["vc-jwt"]}
+                    )
                     if r.status_code == 200:
                         break
                 except httpx.TransportError:
@@ -137,18 +163,22 @@ async def main() -> None:
             label = f"HTTP ({client}), {CLIENTS} conns, {name} (+status, trust)"
             if wrk.available():
                 body = json.dumps({"verifiableCredential": credential}).encode()
-                result = wrk.run(f"{base}/credentials/verify", method="POST", body=body,
-                                 seconds=int(SECONDS), connections=CLIENTS)
+                result = wrk.run(
+                    f"{base}/credentials/verify",
+                    method="POST",
+                    body=body,
+                    seconds=int(SECONDS),
+                    connections=CLIENTS,
+                )
                 assert result.errors == 0, f"{result.errors} failed requests"
-                print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}"
-                      f"{result.p99_ms:>9.1f}")
+                print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
             else:
                 rate, lat = await http_run(base, credential)
                 print(f"{label:<52}{rate:>10.0f}{pct(lat, 50):>9.1f}{pct(lat, 99):>9.1f}")
     finally:
         proc.terminate()
         proc.wait(20)
-        stack.stop()
+        await stack.stop()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import os
 import uuid
 from pathlib import Path
 
-from b4g.core.infra.db import ensure_database, with_database
+from b4g.core.infra.db import drop_database, ensure_database, with_database
 from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, free_port
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,6 +19,7 @@ class BenchStack:
     def __init__(self) -> None:
         self._postgres: EmbeddedPostgres | None = None
         self._broker: TansuBroker | None = None
+        self.database_url = ""
 
     async def start(self) -> tuple[str, str]:
         server = os.environ.get("B4G_BENCH_DATABASE_URL", "")
@@ -34,7 +35,10 @@ class BenchStack:
         self.database_url = url
         return url, bootstrap
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Drops the benchmark's database, then stops what `start` started."""
+        if self.database_url:
+            await drop_database(self.database_url)
         if self._broker is not None:
             self._broker.stop()
         if self._postgres is not None:

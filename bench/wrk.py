@@ -44,8 +44,8 @@ def run(
         script = Path(tmp) / "request.lua"
         script.write_text(
             f'local f = io.open("{body_file}", "rb")\n'
-            f"wrk.method = \"{method}\"\n"
-            "wrk.body = f:read(\"*a\")\nf:close()\n"
+            f'wrk.method = "{method}"\n'
+            'wrk.body = f:read("*a")\nf:close()\n'
             f'wrk.headers["Content-Type"] = "{content_type}"\n'
             + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
             + (f"function delay()\n  return {pause_ms:.3f}\nend\n" if pause_ms > 0 else "")

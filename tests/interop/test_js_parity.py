@@ -58,8 +58,9 @@ tricky = st.text(
 numbers = st.one_of(
     st.integers(-(2**60), 2**60),
     st.floats(allow_nan=False, allow_infinity=False, width=64),
-    st.sampled_from([3.0, 1e-7, -1e-7, 1.5e-7, -2e-9, 1e21, 1e20, 0.1, -0.0, 2**53 + 1,
-                     123456789.125, 5e-324]),
+    st.sampled_from(
+        [3.0, 1e-7, -1e-7, 1.5e-7, -2e-9, 1e21, 1e20, 0.1, -0.0, 2**53 + 1, 123456789.125, 5e-324]
+    ),
 )
 
 

@@ -16,6 +16,7 @@ import msgspec
 
 from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibase_encode
 from b4g.core.errors import B4GError
+from b4g.core.jsonld.values import as_list
 
 MIN_ENTRIES = 131_072  # 16 KiB: the spec's minimum, for herd privacy
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # refuse gzip bombs
@@ -164,9 +165,7 @@ def check_status(entry: Mapping[str, Any], list_credential: Mapping[str, Any]) -
         subject = subject[0] if subject else None
     if not isinstance(subject, Mapping):
         return _failed(purpose, index, "the list credential has no credentialSubject")
-    if subject.get("statusPurpose") != purpose and purpose not in _as_list(
-        subject.get("statusPurpose")
-    ):
+    if purpose not in as_list(subject.get("statusPurpose")):
         return _failed(
             purpose,
             index,
@@ -217,7 +216,3 @@ def _failed(purpose: str, index: int, message: str) -> StatusResult:
         code="STATUS_VERIFICATION_ERROR",
         message=message,
     )
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]

@@ -22,6 +22,7 @@ from b4g.core.did.resolver import VerificationMethodResolution, jwks_key
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
+from b4g.core.jsonld.values import as_list
 from b4g.core.proofs.data_integrity import KeyResolver, ResolvedKey, verify_document
 from b4g.core.proofs.vc_jwt import (
     check_claims,
@@ -429,15 +430,15 @@ def endorsements(credential: Mapping[str, Any]) -> list[tuple[str, Mapping[str, 
         ("credential", credential),
         ("issuer", credential.get("issuer")),
     ]
-    for subject in _as_list(credential.get("credentialSubject")):
+    for subject in as_list(credential.get("credentialSubject")):
         if isinstance(subject, Mapping):
             places.append(("achievement", subject.get("achievement")))
     found: list[tuple[str, Mapping[str, Any] | str]] = []
     for where, node in places:
         if not isinstance(node, Mapping):
             continue
-        found += [(where, e) for e in _as_list(node.get("endorsement")) if isinstance(e, Mapping)]
-        found += [(where, e) for e in _as_list(node.get("endorsementJwt")) if isinstance(e, str)]
+        found += [(where, e) for e in as_list(node.get("endorsement")) if isinstance(e, Mapping)]
+        found += [(where, e) for e in as_list(node.get("endorsementJwt")) if isinstance(e, str)]
     return found
 
 
@@ -445,7 +446,7 @@ def endorsement_check(where: str, result: VerificationResult) -> Check:
     endorsed = result.credential or {}
     issuer = endorsed.get("issuer")
     by = (issuer.get("name") if isinstance(issuer, Mapping) else None) or issuer_id(endorsed)
-    types = _as_list(endorsed.get("type"))
+    types = as_list(endorsed.get("type"))
     label = f"endorsement of the {where} by {by or 'an unnamed endorser'}"
     if "EndorsementCredential" not in types:
         return Check(
@@ -465,12 +466,6 @@ def endorsement_check(where: str, result: VerificationResult) -> Check:
         code=worst[0].code if worst else "not_verified",
         message=f"{label}: " + "; ".join(f"{c.name}: {c.message}" for c in worst[:3]),
     )
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def structure_check(credential: Mapping[str, Any]) -> Check:

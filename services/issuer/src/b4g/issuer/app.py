@@ -118,6 +118,7 @@ def service_spec() -> ServiceSpec:
                 bulk.run_worker(
                     cell.context,
                     lanes=settings.bulk_workers,
+                    batch=settings.issue_batch_max,
                     poll_interval=settings.bulk_poll_interval,
                 )
             )

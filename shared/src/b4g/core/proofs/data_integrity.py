@@ -37,6 +37,7 @@ import msgspec
 from b4g.core.crypto.keys import Ed25519KeyPair, verify_ed25519
 from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibase_encode
 from b4g.core.errors import B4GError
+from b4g.core.jsonld.values import as_list
 from b4g.core.proofs import jcs
 
 RDFC = "eddsa-rdfc-2022"
@@ -130,7 +131,7 @@ def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
     """`document` with the Data Integrity context appended when its contexts do not define the
     proof terms already (VC 1.1 documents; VC 2.0's context includes them). Sign the result:
     the context is part of what is signed."""
-    contexts = _as_list(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     if VC2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
         return dict(document)
     return {**document, "@context": [*contexts, DATA_INTEGRITY_CONTEXT]}
@@ -180,7 +181,7 @@ def verify_proof(
         )
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     if suite == JCS and "@context" in options:
-        doc_ctx, proof_ctx = _as_list(document.get("@context")), _as_list(options["@context"])
+        doc_ctx, proof_ctx = as_list(document.get("@context")), as_list(options["@context"])
         if doc_ctx[: len(proof_ctx)] != proof_ctx:
             return ProofResult(
                 verified=False,
@@ -320,25 +321,19 @@ def _unbound(
     proof: Mapping[str, Any], expected_domain: str | None, expected_challenge: str | None
 ) -> tuple[str, str] | None:
     """Data Integrity §4.3 steps for the verifier's domain and challenge, when it set them."""
-    if expected_domain is not None and expected_domain not in _as_list(proof.get("domain")):
+    if expected_domain is not None and expected_domain not in as_list(proof.get("domain")):
         return "INVALID_DOMAIN_ERROR", f"the proof is not for domain {expected_domain!r}"
     if expected_challenge is not None and proof.get("challenge") != expected_challenge:
         return "INVALID_CHALLENGE_ERROR", "the proof does not answer the expected challenge"
     return None
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
 def _proofs(document: Mapping[str, Any]) -> list[Any]:
-    return _as_list(document.get("proof"))
+    return as_list(document.get("proof"))
 
 
 def _previous_proofs(document: Mapping[str, Any], proof: Mapping[str, Any]) -> list[Any]:
-    wanted = _as_list(proof.get("previousProof"))
+    wanted = as_list(proof.get("previousProof"))
     if not wanted:
         return []
     by_id = {p.get("id"): p for p in _proofs(document) if isinstance(p, Mapping)}

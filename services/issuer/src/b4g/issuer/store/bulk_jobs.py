@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -156,27 +157,28 @@ async def result_rows(
     ]
 
 
-async def claim_next_row(conn: Conn) -> ClaimedRow | None:
-    """Locks one pending row no other worker holds (the lock lasts the caller's transaction: a
-    worker that dies releases it, and the row is pending again for the next one)."""
-    record = await conn.fetchrow(
+async def claim_rows(conn: Conn, limit: int) -> list[ClaimedRow]:
+    """Locks up to `limit` pending rows no other worker holds (the locks last the caller's
+    transaction: a worker that dies releases them, and the rows are pending again)."""
+    records = await conn.fetch(
         "SELECT job_id, row_number, request FROM bulk_job_rows WHERE state = 'pending'"
-        " ORDER BY job_id, row_number LIMIT 1 FOR UPDATE SKIP LOCKED"
+        " ORDER BY job_id, row_number LIMIT $1 FOR UPDATE SKIP LOCKED",
+        limit,
     )
-    if record is None:
-        return None
-    return ClaimedRow(record["job_id"], record["row_number"], record["request"])
+    return [ClaimedRow(r["job_id"], r["row_number"], r["request"]) for r in records]
 
 
-async def row_issued(
-    conn: Conn, job_id: uuid.UUID, row_number: int, credential_id: uuid.UUID
-) -> None:
-    await conn.execute(
+async def jobs_by_id(conn: Conn, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, JobRow]:
+    records = await conn.fetch("SELECT * FROM bulk_jobs WHERE id = ANY($1::uuid[])", job_ids)
+    return {record["id"]: _job(record) for record in records}
+
+
+async def rows_issued(conn: Conn, issued: Sequence[tuple[uuid.UUID, int, uuid.UUID]]) -> None:
+    """Marks (job, row number, credential) rows issued, in one pipelined round trip."""
+    await conn.executemany(
         "UPDATE bulk_job_rows SET state = 'issued', credential_id = $3, processed_at = now()"
         " WHERE job_id = $1 AND row_number = $2",
-        job_id,
-        row_number,
-        credential_id,
+        issued,
     )
 
 

@@ -1,11 +1,12 @@
-"""Bulk issuance jobs: stored at once, issued row by row by workers on every replica.
+"""Bulk issuance jobs: stored at once, issued by workers on every replica.
 
-A worker claims one pending row with `FOR UPDATE SKIP LOCKED` (replicas and lanes split the rows
-without coordinating) and, in that same transaction, issues its credential with the row's
-deterministic Idempotency-Key and records the result. Commit makes both durable together; a
-crash rolls both back and the row is pending again. So a restart resumes where the job was, and
-no row is issued twice. Problems of one row (an unknown achievement, a bad date) are that row's
-error; the job goes on.
+A worker claims a few dozen pending rows with `FOR UPDATE SKIP LOCKED` (replicas and lanes split
+the rows without coordinating) and, in that same transaction, issues their credentials with each
+row's deterministic Idempotency-Key (together, as concurrent HTTP requests are; one by one for
+rows that need it) and records the results. Commit makes both durable together; a crash rolls
+both back and the rows are pending again. So a restart resumes where the job was, and no row is
+issued twice. Problems of one row (an unknown achievement, a bad date) are that row's error; the
+job goes on.
 """
 
 from __future__ import annotations
@@ -18,18 +19,21 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from opentelemetry import context as otel_context
 
 from b4g.core.infra.db import Conn
 from b4g.core.infra.problems import ApiError
 from b4g.issuer.domain.access import SCOPE_ISSUE, Principal
 from b4g.issuer.domain.bulk import job_state, row_idempotency_key
 from b4g.issuer.domain.credentials import Recipient
+from b4g.issuer.domain.idempotency import request_fingerprint
 from b4g.issuer.domain.signing import DEFAULT_FORMAT
 from b4g.issuer.store import bulk_jobs as store
 from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.usecases import issuance
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.errors import BulkJobNotFound, IdempotencyKeyReused, IssuerNotFound
+from b4g.issuer.usecases.issuance_batch import IssueOrder, issue_together
 
 log = logging.getLogger(__name__)
 # Worth another try later; any other error of a row is that row's failure (never a retry loop).
@@ -121,53 +125,84 @@ async def _job(
     return job
 
 
-async def process_next_row(ctx: IssuerContext) -> bool:
-    """Issues (or refuses) one pending row of any job; False when none is left to claim."""
+async def process_next_rows(ctx: IssuerContext, limit: int) -> int:
+    """Issues (or refuses) up to `limit` pending rows of any jobs in one transaction, together
+    where it can (`issue_together`), one by one where not; returns how many were processed."""
     async with ctx.pool.acquire() as conn, conn.transaction():
-        row = await store.claim_next_row(conn)
-        if row is None:
-            return False
-        job = await store.get_job(conn, row.job_id, platform_id=None, issuer_id=None)
-        assert job is not None
-        # The job acts with the issuing right of the key that created it.
-        principal = Principal(job.platform_id, job.key_id, frozenset({SCOPE_ISSUE}))
+        rows = await store.claim_rows(conn, limit)
+        if not rows:
+            return 0
+        jobs = await store.jobs_by_id(conn, sorted({row.job_id for row in rows}))
+        orders = {_order(jobs[row.job_id], row): row for row in rows}
         try:
-            async with conn.transaction():  # a savepoint: a refused row leaves no partial writes
-                issued = await issuance.issue(
-                    ctx,
-                    principal,
-                    job.issuer_id,
-                    issue_request(row.request),
-                    row_idempotency_key(job.id, row.row_number),
-                    conn=conn,
-                )
-        except ApiError as exc:
-            await store.row_failed(conn, job.id, row.row_number, exc.code, str(exc))
-        except _TRANSIENT:
-            raise  # the whole transaction rolls back: the row stays pending for a retry
-        except Exception:
-            # Not the row's fault and not transient (a bug): fail the row rather than retrying
-            # it forever, and leave the details to the log.
-            log.exception("bulk row failed", extra={"job": str(job.id), "row": row.row_number})
-            await store.row_failed(
-                conn, job.id, row.row_number, "internal_error", "the row could not be issued"
+            async with conn.transaction():  # a savepoint: a failure leaves nothing behind
+                issued, alone = await issue_together(conn, ctx, list(orders))
+        except Exception as exc:  # nothing was issued; each row goes alone
+            log.debug("bulk rows not issued together", extra={"error": repr(exc)})
+            issued, alone = {}, list(orders)
+        await store.rows_issued(
+            conn,
+            [(orders[o].job_id, orders[o].row_number, row.id) for o, row in issued.items()],
+        )
+        for order in alone:
+            await _process_alone(conn, ctx, order, orders[order])
+        return len(rows)
+
+
+def _order(job: store.JobRow, row: store.ClaimedRow) -> IssueOrder:
+    """A row as an issue order, with the issuing right of the key that created its job and
+    the row's deterministic Idempotency-Key."""
+    request = issue_request(row.request)
+    return IssueOrder(
+        principal=Principal(job.platform_id, job.key_id, frozenset({SCOPE_ISSUE})),
+        issuer_id=job.issuer_id,
+        request=request,
+        idempotency_key=row_idempotency_key(job.id, row.row_number),
+        fingerprint=request_fingerprint(job.issuer_id, request.body),
+        trace=otel_context.get_current(),
+    )
+
+
+async def _process_alone(
+    conn: Conn, ctx: IssuerContext, order: IssueOrder, row: store.ClaimedRow
+) -> None:
+    try:
+        async with conn.transaction():  # a savepoint: a refused row leaves no partial writes
+            issued = await issuance.issue(
+                ctx,
+                order.principal,
+                order.issuer_id,
+                order.request,
+                order.idempotency_key,
+                conn=conn,
             )
-        else:
-            await store.row_issued(conn, job.id, row.row_number, issued.credential.id)
-        return True
+    except ApiError as exc:
+        await store.row_failed(conn, row.job_id, row.row_number, exc.code, str(exc))
+    except _TRANSIENT:
+        raise  # the whole transaction rolls back: the rows stay pending for a retry
+    except Exception:
+        # Not the row's fault and not transient (a bug): fail the row rather than retrying
+        # it forever, and leave the details to the log.
+        log.exception("bulk row failed", extra={"job": str(row.job_id), "row": row.row_number})
+        await store.row_failed(
+            conn, row.job_id, row.row_number, "internal_error", "the row could not be issued"
+        )
+    else:
+        await store.rows_issued(conn, [(row.job_id, row.row_number, issued.credential.id)])
 
 
-async def run_worker(ctx: IssuerContext, *, lanes: int, poll_interval: float) -> None:
-    """`lanes` concurrent row loops in this process; each sleeps when no row is pending."""
+async def run_worker(ctx: IssuerContext, *, lanes: int, batch: int, poll_interval: float) -> None:
+    """`lanes` concurrent loops in this process, each taking up to `batch` rows at a time;
+    each sleeps when no row is pending."""
 
     async def lane() -> None:
         while True:
             try:
-                if await process_next_row(ctx):
+                if await process_next_rows(ctx, batch):
                     continue
-            except Exception as exc:  # transient (deadlock, lost connection): the row rolled
-                # back and stays pending; the lane must outlive it
-                log.warning("bulk row not processed, will retry", extra={"error": str(exc)})
+            except Exception as exc:  # transient (deadlock, lost connection): the rows rolled
+                # back and stay pending; the lane must outlive it
+                log.warning("bulk rows not processed, will retry", extra={"error": str(exc)})
             await asyncio.sleep(poll_interval)
 
     await asyncio.gather(*(lane() for _ in range(lanes)))

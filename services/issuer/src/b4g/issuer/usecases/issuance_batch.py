@@ -36,20 +36,28 @@ from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.store import status_lists as list_store
 from b4g.issuer.usecases import issuance
 from b4g.issuer.usecases.context import IssuerContext
+from b4g.issuer.usecases.errors import InvalidRequest
 from b4g.issuer.usecases.issuers import SigningKey, open_signing_key
 from b4g.issuer.usecases.status_allocation import Allocation
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(slots=True, eq=False)  # each job is itself (a dict key), however alike
-class _Job:
+@dataclass(frozen=True, slots=True, eq=False)  # each order is itself (a dict key), however alike
+class IssueOrder:
+    """One credential to issue: what `issuance.issue` takes, and the trace it continues."""
+
     principal: Principal
     issuer_id: uuid.UUID
     request: issuance.IssueRequest
     idempotency_key: str | None
     fingerprint: bytes | None
-    trace: otel_context.Context  # the request's, so its events continue its trace
+    trace: otel_context.Context
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    order: IssueOrder
     result: asyncio.Future[issuance.Issued]
 
 
@@ -62,7 +70,7 @@ class IssuanceBatcher:
         self._ctx = ctx
         self._tracer = tracer or trace.get_tracer(__name__)
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Waiting] = asyncio.Queue()
         self._lanes = 0
 
     async def issue(
@@ -76,18 +84,11 @@ class IssuanceBatcher:
             return await issuance.issue(self._ctx, principal, issuer_id, request, idempotency_key)
         issuance.check(request)
         fingerprint = request_fingerprint(issuer_id, request.body) if idempotency_key else None
-        result: asyncio.Future[issuance.Issued] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(
-            _Job(
-                principal,
-                issuer_id,
-                request,
-                idempotency_key,
-                fingerprint,
-                otel_context.get_current(),
-                result,
-            )
+        order = IssueOrder(
+            principal, issuer_id, request, idempotency_key, fingerprint, otel_context.get_current()
         )
+        result: asyncio.Future[issuance.Issued] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Waiting(order, result))
         return await result
 
     async def run(self, lanes: int) -> None:
@@ -98,163 +99,195 @@ class IssuanceBatcher:
         self._lanes += 1
         try:
             while True:
-                jobs = [await self._queue.get()]
-                while len(jobs) < self._max_batch and not self._queue.empty():
-                    jobs.append(self._queue.get_nowait())
+                batch = [await self._queue.get()]
+                while len(batch) < self._max_batch and not self._queue.empty():
+                    batch.append(self._queue.get_nowait())
                 try:
-                    await issue_jobs(self._ctx, self._tracer, jobs)
+                    await _answer(self._ctx, self._tracer, batch)
                 finally:  # cancelled mid-batch (shutdown): nobody may wait forever
-                    for job in jobs:
-                        if not job.result.done():
-                            job.result.set_exception(RuntimeError("the issuer is shutting down"))
+                    for waiting in batch:
+                        if not waiting.result.done():
+                            waiting.result.set_exception(
+                                RuntimeError("the issuer is shutting down")
+                            )
         finally:
             self._lanes -= 1
 
 
-async def issue_jobs(ctx: IssuerContext, tracer: trace.Tracer, jobs: list[_Job]) -> None:
-    """One batch: issued together where possible, the rest alone; every job answered."""
-    links = [trace.Link(trace.get_current_span(job.trace).get_span_context()) for job in jobs]
+async def _answer(ctx: IssuerContext, tracer: trace.Tracer, batch: list[_Waiting]) -> None:
+    """One batch: issued together where possible, the rest alone; every request answered."""
+    orders = [waiting.order for waiting in batch]
+    links = [trace.Link(trace.get_current_span(order.trace).get_span_context()) for order in orders]
     with tracer.start_as_current_span(
-        "issue credentials together", links=links, attributes={"b4g.batch.size": len(jobs)}
+        "issue credentials together", links=links, attributes={"b4g.batch.size": len(batch)}
     ):
-        alone: list[_Job]
+        issued: dict[IssueOrder, store.CredentialRow]
+        alone: list[IssueOrder]
         try:
             async with ctx.pool.acquire() as conn, conn.transaction():
-                issued, alone = await _issue_together(conn, ctx, jobs)
-        except Exception as exc:  # nothing was issued; each job goes alone
+                issued, alone = await issue_together(conn, ctx, orders)
+        except Exception as exc:  # nothing was issued; each goes alone
             log.debug("issuing together failed, one by one", extra={"error": repr(exc)})
-            issued, alone = {}, jobs
-        for job, row in issued.items():
-            if not job.result.done():
-                job.result.set_result(issuance.Issued(row, replayed=False))
-        await asyncio.gather(*(_issue_alone(ctx, job) for job in alone))
+            issued, alone = {}, orders
+        by_order = {waiting.order: waiting.result for waiting in batch}
+        for order, row in issued.items():
+            _settle(by_order[order], issuance.Issued(row, replayed=False))
+        await asyncio.gather(*(_issue_alone(ctx, order, by_order[order]) for order in alone))
 
 
-async def _issue_alone(ctx: IssuerContext, job: _Job) -> None:
-    token = otel_context.attach(job.trace)
+def _settle(result: asyncio.Future[issuance.Issued], outcome: issuance.Issued | Exception) -> None:
+    if result.done():  # the caller went away
+        return
+    if isinstance(outcome, Exception):
+        result.set_exception(outcome)
+    else:
+        result.set_result(outcome)
+
+
+async def _issue_alone(
+    ctx: IssuerContext, order: IssueOrder, result: asyncio.Future[issuance.Issued]
+) -> None:
+    token = otel_context.attach(order.trace)
     try:
         issued = await issuance.issue(
-            ctx, job.principal, job.issuer_id, job.request, job.idempotency_key
+            ctx, order.principal, order.issuer_id, order.request, order.idempotency_key
         )
     except Exception as exc:  # the request's own answer (problem details)
-        if not job.result.done():
-            job.result.set_exception(exc)
+        _settle(result, exc)
     else:
-        if not job.result.done():
-            job.result.set_result(issued)
+        _settle(result, issued)
     finally:
         otel_context.detach(token)
 
 
 @dataclass(frozen=True, slots=True)
 class _Ready:
-    job: _Job
+    order: IssueOrder
     issuer: issuer_store.IssuerRow
     achievement: achievement_store.AchievementRow
     key: SigningKey
     credential_id: uuid.UUID
 
 
-async def _issue_together(
-    conn: Conn, ctx: IssuerContext, jobs: list[_Job]
-) -> tuple[dict[_Job, store.CredentialRow], list[_Job]]:
-    """Issues what it can in `conn`'s transaction; returns those rows and the jobs left over."""
-    fresh, alone = await _first_uses(conn, jobs)
+async def issue_together(
+    conn: Conn, ctx: IssuerContext, orders: list[IssueOrder]
+) -> tuple[dict[IssueOrder, store.CredentialRow], list[IssueOrder]]:
+    """Issues what it can of `orders` in `conn`'s transaction; returns the rows it stored and
+    the orders left for `issuance.issue` (see the module docstring)."""
+    valid: list[IssueOrder] = []
+    alone: list[IssueOrder] = []
+    for order in orders:
+        (valid if _valid(order) else alone).append(order)
+    fresh, taken = await _first_uses(conn, valid)
+    alone += taken
     ready, missing = await _inputs(conn, ctx, fresh)
     alone += missing
     claimed, unclaimed = await _claim_indexes(conn, ctx, ready)
-    alone += [item.job for item in unclaimed]
+    alone += [item.order for item in unclaimed]
     now = ctx.clock()
     made = [
         (
             item,
             issuance.new_credential_row(
                 ctx,
-                item.job.principal,
+                item.order.principal,
                 item.issuer,
                 item.achievement,
                 item.key,
-                item.job.request,
+                item.order.request,
                 credential_id=item.credential_id,
                 status=claimed[item.credential_id],
                 now=now,
-                fingerprint=item.job.fingerprint,
+                fingerprint=item.order.fingerprint,
             ),
         )
         for item in ready
         if item.credential_id in claimed
     ]
-    await store.insert_credentials(conn, [(row, item.job.idempotency_key) for item, row in made])
+    await store.insert_credentials(conn, [(row, item.order.idempotency_key) for item, row in made])
     await enqueue_many(
         conn,
         [
-            issuance.issued_event(ctx, row, item.issuer.did, _headers(item.job))
+            issuance.issued_event(ctx, row, item.issuer.did, _headers(item.order))
             for item, row in made
         ],
         ctx.outbox_shards,
     )
-    return {item.job: row for item, row in made}, alone
+    return {item.order: row for item, row in made}, alone
 
 
-def _headers(job: _Job) -> dict[str, str]:
-    """The request's `traceparent`, for its event."""
+def _valid(order: IssueOrder) -> bool:
+    """Passes the request checks of `issuance.issue` (which answers the others' errors)."""
+    try:
+        issuance.check(order.request)
+    except InvalidRequest:
+        return False
+    return True
+
+
+def _headers(order: IssueOrder) -> dict[str, str]:
+    """The `traceparent` of the order's request, for its event."""
     headers: dict[str, str] = {}
-    inject_headers(headers, context=job.trace)
+    inject_headers(headers, context=order.trace)
     return headers
 
 
-async def _first_uses(conn: Conn, jobs: list[_Job]) -> tuple[list[_Job], list[_Job]]:
-    """Splits off jobs whose Idempotency-Key is taken, or repeated within the batch: they are
+async def _first_uses(
+    conn: Conn, orders: list[IssueOrder]
+) -> tuple[list[IssueOrder], list[IssueOrder]]:
+    """Splits off orders whose Idempotency-Key is taken, or repeated within the batch: they are
     answered alone after the batch commits (a replay, or 409 for another body)."""
     keyed = {
-        (job.principal.platform_id, job.idempotency_key) for job in jobs if job.idempotency_key
+        (order.principal.platform_id, order.idempotency_key)
+        for order in orders
+        if order.idempotency_key
     }
     taken = await store.idempotency_keys_in_use(conn, list(keyed)) if keyed else set()
-    fresh: list[_Job] = []
-    alone: list[_Job] = []
+    fresh: list[IssueOrder] = []
+    alone: list[IssueOrder] = []
     seen: set[tuple[uuid.UUID, str]] = set()
-    for job in jobs:
-        if job.idempotency_key is None:
-            fresh.append(job)
+    for order in orders:
+        if order.idempotency_key is None:
+            fresh.append(order)
             continue
-        key = (job.principal.platform_id, job.idempotency_key)
-        (alone if key in taken or key in seen else fresh).append(job)
+        key = (order.principal.platform_id, order.idempotency_key)
+        (alone if key in taken or key in seen else fresh).append(order)
         seen.add(key)
     return fresh, alone
 
 
 async def _inputs(
-    conn: Conn, ctx: IssuerContext, jobs: list[_Job]
-) -> tuple[list[_Ready], list[_Job]]:
-    """Issuer, achievement and open key of each job; jobs naming something that is not theirs
+    conn: Conn, ctx: IssuerContext, orders: list[IssueOrder]
+) -> tuple[list[_Ready], list[IssueOrder]]:
+    """Issuer, achievement and open key of each order; orders naming something that is not theirs
     (or an issuer without an active key) go alone, to be answered with the single path's error."""
-    if not jobs:
+    if not orders:
         return [], []
-    issuer_ids = sorted({job.issuer_id for job in jobs})
+    issuer_ids = sorted({order.issuer_id for order in orders})
     issuers = await issuer_store.issuers_by_id(conn, issuer_ids)
     achievements = await achievement_store.current_achievements(
-        conn, sorted({job.request.achievement_id for job in jobs})
+        conn, sorted({order.request.achievement_id for order in orders})
     )
     keys = await issuer_store.active_keys(conn, issuer_ids)
     opened = {issuer_id: open_signing_key(ctx, key) for issuer_id, key in keys.items()}
     ready: list[_Ready] = []
-    alone: list[_Job] = []
-    for job in jobs:
-        issuer = issuers.get(job.issuer_id)
-        achievement = achievements.get(job.request.achievement_id)
-        key = opened.get(job.issuer_id)
-        platform = job.principal.platform_id
+    alone: list[IssueOrder] = []
+    for order in orders:
+        issuer = issuers.get(order.issuer_id)
+        achievement = achievements.get(order.request.achievement_id)
+        key = opened.get(order.issuer_id)
+        platform = order.principal.platform_id
         if (
             issuer is None
             or issuer.platform_id != platform
             or achievement is None
             or achievement.platform_id != platform
-            or achievement.issuer_id != job.issuer_id
+            or achievement.issuer_id != order.issuer_id
             or key is None
         ):
-            alone.append(job)
+            alone.append(order)
             continue
-        ready.append(_Ready(job, issuer, achievement, key, uuid.uuid4()))
+        ready.append(_Ready(order, issuer, achievement, key, uuid.uuid4()))
     return ready, alone
 
 

@@ -243,14 +243,6 @@ async def valid_grants(conn: Conn) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def proven_dids(conn: Conn, org_id: uuid.UUID) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT did FROM dids WHERE organisation_id = $1 AND proven_at IS NOT NULL ORDER BY did",
-        org_id,
-    )
-    return [r["did"] for r in rows]
-
-
 async def open_case(
     conn: Conn, grant_id: uuid.UUID, kind: str, details: dict[str, Any]
 ) -> uuid.UUID | None:

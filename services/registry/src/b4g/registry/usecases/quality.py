@@ -20,6 +20,7 @@ from b4g.registry.domain.scheme import (
     Scheme,
     monitoring_findings,
 )
+from b4g.registry.store import public as public_store
 from b4g.registry.store import quality as store
 from b4g.registry.store import registry as registry_store
 from b4g.registry.usecases.label_evidence import current_scheme, record_checks
@@ -120,7 +121,9 @@ class QualityLabel:
         for grant in grants:
             # DID documents are fetched before the transaction: no connection waits on the web.
             async with self._pool.acquire() as conn:
-                dids = await store.proven_dids(conn, grant["organisation_id"])
+                org = grant["organisation_id"]
+                proven = await public_store.proven_dids(conn, [org])
+                dids = [d["did"] for d in proven.get(org, [])]
             unresolvable = [d for d in dids if not await self._resolves(d)]
             async with self._pool.acquire() as conn, conn.transaction():
                 _, scheme = await current_scheme(conn, grant["scheme_version"])

@@ -127,6 +127,7 @@ class LocalVerification:
 
     async def _local_document(self, controller: str) -> dict[str, Any] | None:
         """Our issuer's DID document from the event-fed copy; None when it is not ours."""
+
         async def load() -> dict[str, Any] | None:
             async with self._pool.acquire() as conn:
                 methods = await store.verification_methods(conn, controller)
@@ -180,6 +181,7 @@ class LocalVerification:
 
     async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
         """The event-fed trust state of `did` and how long ago that copy caught up."""
+
         async def load() -> tuple[TrustState | None, float | None]:
             async with self._pool.acquire() as conn:
                 found = await store.trust_state(conn, did)
