@@ -176,6 +176,36 @@ async def test_a_full_list_sends_the_overflow_alone_to_open_the_next(setup):
         assert await conn.fetchval("SELECT count(*) FROM status_allocations") == 150
 
 
+async def test_a_nearly_full_list_is_still_filled_together(setup):
+    issuer_id, achievement_id = await setup.issuer()
+    batcher = IssuanceBatcher(setup.ctx)
+    lane = await running(batcher)
+
+    async def together(count: int, tag: str) -> list:
+        return await asyncio.gather(
+            *(
+                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{tag}{n}@x"))
+                for n in range(count)
+            )
+        )
+
+    try:
+        await together(1, "first")  # opens the list (capacity 64)
+        await together(53, "fill")
+        last = await together(10, "last")  # 10 of the 10 free indexes left
+    finally:
+        lane.cancel()
+    rows = [issued.credential for issued in last]
+    assert len({row.status_list_id for row in rows}) == 1
+    assert len({row.issued_at for row in rows}) == 1  # one batch, none left to go alone
+    async with setup.ctx.pool.acquire() as conn:
+        indexes = await conn.fetchval(
+            "SELECT array_agg(index ORDER BY index) FROM status_allocations WHERE list_id = $1",
+            rows[0].status_list_id,
+        )
+    assert indexes == list(range(64))
+
+
 async def test_each_issuance_continues_its_callers_trace_into_its_event(stack, prefix):
     exporter = InMemorySpanExporter()
     async with issuer_app(stack, prefix, span_exporter=exporter) as app:

@@ -113,6 +113,18 @@ async def try_allocate_many(
     return {row["credential_id"]: row["index"] for row in rows}
 
 
+async def free_indexes(conn: Conn, list_id: uuid.UUID, candidates: Sequence[int]) -> list[int]:
+    """Which of these indexes nobody has claimed (yet: a claim may still race)."""
+    rows = await conn.fetch(
+        "SELECT i FROM unnest($2::integer[]) WITH ORDINALITY AS c(i, n) WHERE NOT EXISTS"
+        " (SELECT 1 FROM status_allocations a WHERE a.list_id = $1 AND a.index = c.i)"
+        " ORDER BY n",
+        list_id,
+        candidates,
+    )
+    return [row["i"] for row in rows]
+
+
 async def release_allocations(conn: Conn, claims: Sequence[tuple[uuid.UUID, int]]) -> None:
     """Gives back (list, index) claims of credentials that will not be stored after all."""
     await conn.execute(

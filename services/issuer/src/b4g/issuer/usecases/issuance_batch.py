@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from opentelemetry import context as otel_context
@@ -41,6 +42,10 @@ from b4g.issuer.usecases.issuers import SigningKey, open_signing_key
 from b4g.issuer.usecases.status_allocation import Allocation
 
 log = logging.getLogger(__name__)
+# Candidate indexes asked about at once, and the smallest share of free indexes assumed: a
+# list with fewer free indexes than that is left to the one-by-one path (it scans).
+_MAX_CANDIDATES = 8192
+_MIN_FREE_SHARE = 0.01
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # each order is itself (a dict key), however alike
@@ -336,24 +341,44 @@ async def _claim_indexes(
 async def _claim_on(
     conn: Conn, ctx: IssuerContext, open_list: list_store.OpenList, credentials: list[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    """Random indexes for these credentials on one list: a few rounds of random probes for
-    those still without one."""
+    """Random indexes for these credentials on one list, in a few rounds. The first round
+    claims one random candidate each; later rounds first ask which of enough candidates are
+    free (as many as the share of free indexes seen so far calls for), so a list that is
+    filling up still costs two statements a round rather than a probe per index."""
     got: dict[uuid.UUID, int] = {}
     tried: set[int] = set()
-    for _ in range(ctx.status_list_probes):
+    asked = found = 0  # candidates so far, and how many of them were free
+    for round_number in range(ctx.status_list_probes):
         waiting = [credential for credential in credentials if credential not in got]
         if not waiting:
             break
-        candidates = _fresh(random_indexes(open_list.capacity, 2 * len(waiting)), tried)
+        share = max((found + 1) / (asked + 1), _MIN_FREE_SHARE)
+        wanted = min(_MAX_CANDIDATES, math.ceil(4 * len(waiting) / share))
+        candidates = _untried(
+            open_list.capacity, len(waiting) if round_number == 0 else wanted, tried
+        )
+        if round_number > 0:
+            free = await list_store.free_indexes(conn, open_list.id, candidates)
+            asked, found = asked + len(candidates), found + len(free)
+            candidates = free
         claims = list(zip(candidates, waiting, strict=False))
-        tried.update(index for index, _ in claims)
-        got |= await list_store.try_allocate_many(conn, open_list.id, claims)
+        claimed = await list_store.try_allocate_many(conn, open_list.id, claims)
+        if round_number == 0:
+            asked, found = len(claims), len(claimed)
+        got |= claimed
     return got
 
 
-def _fresh(candidates: Iterable[int], tried: set[int]) -> list[int]:
-    """Distinct candidates not tried before, in their random order."""
-    return [index for index in dict.fromkeys(candidates) if index not in tried]
+def _untried(capacity: int, wanted: int, tried: set[int]) -> list[int]:
+    """Up to `wanted` random indexes below `capacity` not tried before (all of those left, in
+    random order, when that is about as many); marks them tried."""
+    if wanted >= capacity - len(tried):
+        candidates = [index for index in range(capacity) if index not in tried]
+        secrets.SystemRandom().shuffle(candidates)
+    else:
+        candidates = [i for i in dict.fromkeys(random_indexes(capacity, wanted)) if i not in tried]
+    tried.update(candidates)
+    return candidates
 
 
 def _allocation(
