@@ -3,10 +3,6 @@ labelled organisations (paging, country filter, caching validators)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 
@@ -16,36 +12,10 @@ from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
-from tests.integration.test_registry_trust import bearer
+from tests.integration.test_registry_trust import bearer, keys
 from tests.support.apps import service_client
 
 pytestmark = pytest.mark.integration
-
-
-def database_of(client) -> str:
-    """The registry's database: the in-process app's, or one a test set on an HTTP client."""
-    return getattr(client, "b4g_database_url", None) or (
-        client.app.state.runtime.settings.database_url
-    )
-
-
-async def keys(client, roles, organisation=None) -> dict[str, str]:
-    """Keys made the way an operator makes them (`b4g-registry create-key`), for an in-process
-    app or a registry process alike."""
-    env = {**os.environ, "B4G_DATABASE_URL": database_of(client)}
-    tokens = {}
-    for role in roles:
-        extra = ["--organisation", str(organisation)] if role == "org_admin" else []
-        done = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "b4g.registry", "create-key", "--role", role, *extra],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        tokens[role] = done.stdout.strip()
-    return tokens
 
 
 @dataclass

@@ -14,7 +14,9 @@ import pytest
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.events.envelope import decode_event
 from b4g.core.events.topics import REGISTRY_TRUST
+from b4g.core.infra.settings import load_settings
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
+from b4g.registry.__main__ import create_key
 from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
 from tests.integration.test_messaging import read_topic
@@ -31,9 +33,16 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def keys(client, roles, organisation=None) -> dict[str, str]:
-    """Keys made the way an operator makes them: `b4g-registry create-key`."""
-    env = {**os.environ, "B4G_DATABASE_URL": client.app.state.runtime.settings.database_url}
+def database_of(client) -> str:
+    """The registry's database: the in-process app's, or one a test set on an HTTP client."""
+    return getattr(client, "b4g_database_url", None) or (
+        client.app.state.runtime.settings.database_url
+    )
+
+
+async def operator_keys(client, roles, organisation=None) -> dict[str, str]:
+    """Keys made the way an operator makes them: the `b4g-registry create-key` command."""
+    env = {**os.environ, "B4G_DATABASE_URL": database_of(client)}
     tokens = {}
     for role in roles:
         extra = ["--organisation", str(organisation)] if role == "org_admin" else []
@@ -47,6 +56,17 @@ async def keys(client, roles, organisation=None) -> dict[str, str]:
         )
         tokens[role] = done.stdout.strip()
     return tokens
+
+
+async def keys(client, roles, organisation=None) -> dict[str, str]:
+    """Keys made by the function behind `b4g-registry create-key`, in this process (a command
+    per key costs a second of start-up; `operator_keys` runs the command itself)."""
+    settings = load_settings(RegistrySettings, {}, database_url=database_of(client))
+    org = str(organisation) if organisation else None
+    return {
+        role: await create_key(settings, role, org if role == "org_admin" else None, "")
+        for role in roles
+    }
 
 
 async def tamper(url: str) -> None:
@@ -63,7 +83,7 @@ async def test_organisation_proves_its_did_and_trust_is_published(stack, prefix)
     async with service_client(
         service_spec(), RegistrySettings, stack, prefix, public_base_url="https://registry.example"
     ) as client:
-        admin = (await keys(client, ["registry_admin"]))["registry_admin"]
+        admin = (await operator_keys(client, ["registry_admin"]))["registry_admin"]
         assert (
             await client.post("/organisations", json={"legal_name": "X", "country": "LT"})
         ).status_code == 401
