@@ -20,7 +20,7 @@ from b4g.core.infra.devstack import TansuBroker, free_port
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.kafka import ensure_topics, new_producer
 from b4g.core.infra.migrate import migrate
-from b4g.core.infra.outbox import OutboxRelay, RelayConfig, enqueue
+from b4g.core.infra.outbox import OutboxEntry, OutboxRelay, RelayConfig, enqueue, enqueue_many
 from b4g.core.infra.telemetry import setup_telemetry
 
 pytestmark = pytest.mark.integration
@@ -271,3 +271,19 @@ async def test_consumer_span_joins_the_producer_trace(pool, stack, prefix):
     assert process.context.trace_id == trace_id
     assert spans[f"publish {TOPIC}"].context.trace_id == trace_id
     assert msgspec.json.decode(encode_event(ev))["id"] == ev.id
+
+
+async def test_an_unsampled_trace_passes_through_the_relay_unchanged(pool, stack, prefix):
+    """A trace sampled out upstream gets no publish span; its context reaches Kafka as it was
+    written, so consumers still continue (and still do not record) that trace."""
+    exporter = InMemorySpanExporter()
+    telemetry = setup_telemetry("test", span_exporter=exporter)
+    unsampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+    async with pool.acquire() as conn, conn.transaction():
+        event = new_event(source="urn:test", type="test.event", data={"n": 1}, subject="s")
+        await enqueue_many(conn, [OutboxEntry(TOPIC, "quiet", event, {"traceparent": unsampled})])
+    await relay_for(pool, stack.bootstrap, prefix, telemetry.tracer("test")).publish_pending()
+    (record,) = await read_topic(stack.bootstrap, prefix, 1)
+    assert dict(record.headers) == {"traceparent": unsampled.encode()}
+    telemetry.tracer_provider.force_flush()
+    assert not exporter.get_finished_spans()

@@ -13,11 +13,13 @@ import uuid
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
 
 from b4g.core.events.envelope import CloudEvent, encode_event
@@ -30,6 +32,12 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "b4g_outbox"
 _LOCK_NAMESPACE = 0x6234_6F62  # "b4ob": advisory-lock namespace of outbox shards
+
+
+def _unsampled(parent: Context) -> bool:
+    """The context continues a trace whose spans are not recorded (sampled out upstream)."""
+    span_context = trace.get_current_span(parent).get_span_context()
+    return span_context.is_valid and not span_context.trace_flags.sampled
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -167,6 +175,11 @@ class OutboxRelay:
         futures = []
         for row in rows:
             parent = extract_context(row["headers"])
+            if _unsampled(parent):
+                # Nobody records this trace: its context goes on as it came, without a span
+                # that would not be recorded anyway (a cost per event).
+                futures.append(await self._publish(producer, row, row["headers"]))
+                continue
             with self._tracer.start_as_current_span(
                 f"publish {row['topic']}",
                 context=parent,
@@ -178,15 +191,19 @@ class OutboxRelay:
             ):
                 carrier: dict[str, str] = {}
                 inject_headers(carrier)
-                futures.append(
-                    await producer.send(
-                        topic_name(row["topic"], self._config.topic_prefix),
-                        key=row["key"].encode(),
-                        value=bytes(row["value"]),
-                        headers=[(k, v.encode()) for k, v in carrier.items()],
-                    )
-                )
+                futures.append(await self._publish(producer, row, carrier))
         await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+
+    async def _publish(
+        self, producer: AIOKafkaProducer, row: asyncpg.Record, trace_headers: dict[str, str]
+    ) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = await producer.send(
+            topic_name(row["topic"], self._config.topic_prefix),
+            key=row["key"].encode(),
+            value=bytes(row["value"]),
+            headers=[(k, v.encode()) for k, v in trace_headers.items()],
+        )
+        return future
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
