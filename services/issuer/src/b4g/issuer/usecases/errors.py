@@ -99,3 +99,7 @@ class UndefinedTerms(ApiError):
 
 class IssuerRequired(ApiError):
     status, code, title = 422, "issuer_required", "No issuer profile to sign with"
+
+
+class ShuttingDown(ApiError):
+    status, code, title = 503, "shutting_down", "Service shutting down"

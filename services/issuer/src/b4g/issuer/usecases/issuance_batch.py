@@ -37,7 +37,7 @@ from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.store import status_lists as list_store
 from b4g.issuer.usecases import issuance
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import InvalidRequest
+from b4g.issuer.usecases.errors import InvalidRequest, ShuttingDown
 from b4g.issuer.usecases.issuers import SigningKey, open_signing_key
 from b4g.issuer.usecases.status_allocation import Allocation
 
@@ -113,7 +113,7 @@ class IssuanceBatcher:
                     for waiting in batch:
                         if not waiting.result.done():
                             waiting.result.set_exception(
-                                RuntimeError("the issuer is shutting down")
+                                ShuttingDown("the issuer is shutting down; retry the request")
                             )
         finally:
             self._lanes -= 1
