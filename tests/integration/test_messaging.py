@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
@@ -287,3 +288,18 @@ async def test_an_unsampled_trace_passes_through_the_relay_unchanged(pool, stack
     assert dict(record.headers) == {"traceparent": unsampled.encode()}
     telemetry.tracer_provider.force_flush()
     assert not exporter.get_finished_spans()
+
+
+async def test_published_rows_are_purged_after_the_retention(pool, stack, prefix):
+    written = [await write(pool, "kept", n) for n in range(4)]
+    relay = relay_for(pool, stack.bootstrap, prefix)
+    assert await relay.publish_pending() == 4
+    pending = await write(pool, "pending", 1)  # never published: never purged
+    await pool.execute(
+        "UPDATE outbox SET published_at = now() - interval '2 hours', created_at = now()"
+        " - interval '2 hours' WHERE event_id = ANY($1::uuid[])",
+        [uuid.UUID(e.id) for e in written[:3]],
+    )
+    assert await relay.purge_published(chunk=2) == 3
+    left = await pool.fetch("SELECT event_id FROM outbox ORDER BY id")
+    assert [str(r["event_id"]) for r in left] == [written[3].id, pending.id]

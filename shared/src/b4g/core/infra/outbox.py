@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "b4g_outbox"
 _LOCK_NAMESPACE = 0x6234_6F62  # "b4ob": advisory-lock namespace of outbox shards
+
+
+_PURGE = (
+    "WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $2)"
+    " AND published_at < now() - make_interval(secs => $1) RETURNING 1)"
+    " SELECT count(*) FROM gone"
+)
 
 
 def _unsampled(parent: Context) -> bool:
@@ -89,6 +97,8 @@ class RelayConfig:
     batch_size: int = 500
     poll_interval: float = 0.5
     max_backoff: float = 5.0
+    retention: float = 3600.0  # seconds a published row is kept before it is purged
+    purge_interval: float = 60.0
 
 
 ProducerFactory = Callable[[], AIOKafkaProducer]
@@ -117,10 +127,14 @@ class OutboxRelay:
         """Publish until `stop()`; backs off while the broker or database is unavailable."""
         unlisten = await self._listen()
         backoff = 0.1
+        purged_at = time.monotonic()
         try:
             while not self._stopping.is_set():
                 try:
                     sent = await self.publish_pending()
+                    if time.monotonic() - purged_at > self._config.purge_interval:
+                        purged_at = time.monotonic()
+                        await self.purge_published()
                     backoff = 0.1
                 except (KafkaError, OSError, asyncpg.PostgresError, TimeoutError) as exc:
                     log.warning(
@@ -169,6 +183,17 @@ class OutboxRelay:
             )
         self.published += len(rows)
         return len(rows)
+
+    async def purge_published(self, chunk: int = 5000) -> int:
+        """Deletes rows published longer than the retention ago, oldest first, a chunk of the
+        oldest ids at a time (so no scan of the table); returns how many."""
+        purged = 0
+        while True:
+            async with self._pool.acquire() as conn:
+                deleted: int = await conn.fetchval(_PURGE, self._config.retention, chunk)
+            purged += deleted
+            if deleted < chunk:
+                return purged
 
     async def _send(self, rows: Sequence[asyncpg.Record]) -> None:
         producer = await self._ensure_producer()

@@ -217,6 +217,7 @@ async def _start(spec: ServiceSpec, runtime: Runtime) -> None:
                 shards=settings.outbox_shards,
                 batch_size=settings.relay_batch_size,
                 poll_interval=settings.relay_poll_interval,
+                retention=settings.outbox_retention_seconds,
             ),
             lambda: new_producer(settings.kafka_bootstrap_servers),
             runtime.telemetry.tracer("b4g.outbox"),

@@ -33,6 +33,8 @@ class BaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     outbox_shards: int = 16
     relay_batch_size: int = 500
     relay_poll_interval: float = 0.5
+    # Published outbox rows are kept this long (for inspection; Kafka has the events), then purged.
+    outbox_retention_seconds: float = 3600.0
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str = ""
