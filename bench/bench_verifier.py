@@ -12,7 +12,6 @@ import asyncio
 import base64
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -63,26 +62,6 @@ def samples() -> dict[str, object]:
     }
 
 
-async def http_run(base: str, credential: object) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    deadline = time.monotonic() + SECONDS
-
-    async def client_loop(client: httpx.AsyncClient) -> None:
-        while time.monotonic() < deadline:
-            started = time.monotonic()
-            response = await client.post(
-                f"{base}/credentials/verify", json={"verifiableCredential": credential}
-            )
-            assert response.status_code == 200, response.text
-            latencies.append(time.monotonic() - started)
-
-    limits = httpx.Limits(max_connections=CLIENTS)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        started = time.monotonic()
-        await asyncio.gather(*(client_loop(client) for _ in range(CLIENTS)))
-        return len(latencies) / (time.monotonic() - started), latencies
-
-
 async def in_process_rate(credential: object) -> float:
     """The core Verifier alone: the key, the status list and trust from memory."""
     status_list = sign(
@@ -116,10 +95,6 @@ async def in_process_rate(credential: object) -> float:
         await verifier.verify(credential, now=now)  # type: ignore[arg-type]
         count += 1
     return count / (time.perf_counter() - started)
-
-
-def pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] * 1000
 
 
 async def main() -> None:
@@ -158,23 +133,17 @@ async def main() -> None:
         for name, credential in creds.items():
             rate = await in_process_rate(credential)
             print(f"{f'baseline: in-process, one core, {name}':<52}{rate:>10.0f}")
-        client = "wrk" if wrk.available() else "httpx"
         for name, credential in creds.items():
-            label = f"HTTP ({client}), {CLIENTS} conns, {name} (+status, trust)"
-            if wrk.available():
-                body = json.dumps({"verifiableCredential": credential}).encode()
-                result = wrk.run(
-                    f"{base}/credentials/verify",
-                    method="POST",
-                    body=body,
-                    seconds=int(SECONDS),
-                    connections=CLIENTS,
-                )
-                assert result.errors == 0, f"{result.errors} failed requests"
-                print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
-            else:
-                rate, lat = await http_run(base, credential)
-                print(f"{label:<52}{rate:>10.0f}{pct(lat, 50):>9.1f}{pct(lat, 99):>9.1f}")
+            label = f"HTTP ({wrk.client()}), {CLIENTS} conns, {name} (+status, trust)"
+            result = await wrk.measure(
+                f"{base}/credentials/verify",
+                method="POST",
+                body=json.dumps({"verifiableCredential": credential}).encode(),
+                seconds=int(SECONDS),
+                connections=CLIENTS,
+            )
+            assert result.errors == 0, f"{result.errors} failed requests"
+            print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
     finally:
         proc.terminate()
         proc.wait(20)

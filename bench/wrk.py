@@ -1,14 +1,19 @@
 """HTTP load from `wrk` (C, event-driven) when it is installed: a Python client at 32
-connections saturates a core by itself and would measure itself, not the service."""
+connections saturates a core by itself and would measure itself, not the service. Without wrk,
+`measure` falls back to an httpx client and says so in `client()`."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
+import httpx
 from msgspec import Struct
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -23,6 +28,59 @@ class WrkResult(Struct, frozen=True):
 
 def available() -> bool:
     return shutil.which("wrk") is not None
+
+
+def client() -> str:
+    """The load generator `measure` uses."""
+    return "wrk" if available() else "httpx"
+
+
+async def measure(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    seconds: int = 8,
+    connections: int = 32,
+) -> WrkResult:
+    """As many requests as the service answers from `connections` clients for `seconds`."""
+    if available():
+        return await asyncio.to_thread(
+            run,
+            url,
+            method=method,
+            body=body,
+            headers=headers,
+            seconds=seconds,
+            connections=connections,
+        )
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    request_headers = {"Content-Type": "application/json", **(headers or {})}
+
+    async def loop(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                response = await http.request(method, url, content=body, headers=request_headers)
+            except httpx.TransportError:
+                errors += 1
+                continue
+            if response.is_success:
+                latencies.append(time.monotonic() - started)
+            else:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(loop(http) for _ in range(connections)))
+        elapsed = time.monotonic() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return WrkResult(len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, errors)
 
 
 def run(
@@ -74,12 +132,17 @@ def paced(
     connections: int = 32,
 ) -> WrkResult:
     """Latency at about `rate` requests/s: each connection pauses between requests so that,
-    with the latency of a short calibration run, the connections together offer `rate`.
+    with the request time seen in a short calibration run, the connections offer `rate`.
     (wrk has no open-loop mode; the achieved rate is reported and is close to `rate`.)"""
     request = {"method": method, "body": body, "headers": headers, "connections": connections}
     period_ms = 1000.0 * connections / rate
-    calibration = run(url, seconds=2, pause_ms=period_ms, **request)  # type: ignore[arg-type]
-    pause_ms = max(period_ms - calibration.p50_ms, 0.1)
+    pause_ms = period_ms
+    for _ in range(3):  # the request time grows with the rate: adjust, then measure again
+        calibration = run(url, seconds=2, pause_ms=pause_ms, **request)  # type: ignore[arg-type]
+        # A connection's cycle is its pause plus the time a request takes (latency, wrk's own
+        # turn-around): the calibration's rate tells how long that is.
+        request_ms = 1000.0 * connections / max(calibration.rate, 1.0) - pause_ms
+        pause_ms = max(period_ms - request_ms, 0.1)
     return run(url, seconds=seconds, pause_ms=pause_ms, **request)  # type: ignore[arg-type]
 
 
