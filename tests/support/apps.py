@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from opentelemetry.sdk.metrics.export import MetricReader
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from b4g.core.infra.service import ServiceSpec, create_app
@@ -23,6 +24,7 @@ async def service_client(
     stack: RealStack,
     prefix: str,
     span_exporter: SpanExporter | None = None,
+    metric_reader: MetricReader | None = None,
     **overrides: Any,
 ) -> AsyncIterator[AsyncTestClient[Any]]:
     url = await stack.new_database(spec.name)
@@ -35,7 +37,8 @@ async def service_client(
         relay_poll_interval=0.05,
         **overrides,
     )
-    app = create_app(spec, settings, setup_telemetry(spec.name, span_exporter=span_exporter))
+    telemetry = setup_telemetry(spec.name, span_exporter=span_exporter, metric_reader=metric_reader)
+    app = create_app(spec, settings, telemetry)
     try:
         async with AsyncTestClient(app, base_url="http://testserver.local") as client:
             yield client

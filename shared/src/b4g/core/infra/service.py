@@ -187,7 +187,10 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
     # Around the router and the exception handlers, where Litestar would put its own
     # OpenTelemetry middleware, so every answer (problem details included) is seen.
     app.asgi_handler = HttpTracing(
-        app.asgi_handler, telemetry.tracer("b4g.http"), exclude_paths=("/health", "/ready")
+        app.asgi_handler,
+        telemetry.tracer("b4g.http"),
+        telemetry.meter_provider.get_meter("b4g.http"),
+        exclude_paths=("/health", "/ready"),
     )
     document_problems(app.openapi_schema)
     return app

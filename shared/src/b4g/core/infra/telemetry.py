@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -31,13 +32,17 @@ class Telemetry:
 
 
 def setup_telemetry(
-    service_name: str, *, otlp_endpoint: str = "", span_exporter: SpanExporter | None = None
+    service_name: str,
+    *,
+    otlp_endpoint: str = "",
+    span_exporter: SpanExporter | None = None,
+    metric_reader: MetricReader | None = None,
 ) -> Telemetry:
     """Providers for one process. With no endpoint and no exporter, spans are created (trace ids
     still flow through logs and Kafka headers) but nothing is exported."""
     resource = Resource.create({"service.name": service_name})
     tracer_provider = TracerProvider(resource=resource)
-    readers = []
+    readers: list[MetricReader] = []
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -52,6 +57,8 @@ def setup_telemetry(
         )
     if span_exporter is not None:
         tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter))
+    if metric_reader is not None:
+        readers.append(metric_reader)
     # Metrics nobody reads are not recorded (the HTTP middleware measures every request).
     meter_provider = (
         MeterProvider(resource=resource, metric_readers=readers)
