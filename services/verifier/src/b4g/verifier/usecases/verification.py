@@ -100,11 +100,8 @@ class LocalVerification:
         document = await self._local_document(controller)
         if document is None:  # not one of our issuers: did:key, or resolve over the network
             return await self._remote.resolve_key(vm_id, purpose, expected_controller)
-        if expected_controller is not None and controller != expected_controller:
-            return KeyResolutionFailure(
-                code="INVALID_VERIFICATION_METHOD",
-                message=f"the key belongs to {controller!r}, the issuer is {expected_controller!r}",
-            )
+        if mismatch := _foreign_key(controller, expected_controller):
+            return KeyResolutionFailure(code="INVALID_VERIFICATION_METHOD", message=mismatch)
         return key_from_document(document, vm_id, purpose)
 
     async def resolve_method(
@@ -117,11 +114,9 @@ class LocalVerification:
             return await self._remote.resolve_verification_method(
                 vm_id, purpose=purpose, expected_controller=expected_controller
             )
-        if expected_controller is not None and controller != expected_controller:
+        if mismatch := _foreign_key(controller, expected_controller):
             return VerificationMethodResolution(
-                ok=False,
-                code="INVALID_VERIFICATION_METHOD",
-                message=f"the key belongs to {controller!r}, the issuer is {expected_controller!r}",
+                ok=False, code="INVALID_VERIFICATION_METHOD", message=mismatch
             )
         return method_resolution(document, vm_id, purpose)
 
@@ -203,3 +198,10 @@ class LocalVerification:
         if not isinstance(document, dict):
             raise FetchError(f"{url} is not a status-list credential")
         return document
+
+
+def _foreign_key(controller: str, expected_controller: str | None) -> str | None:
+    """Why a key of our issuer `controller` may not sign for `expected_controller`, if so."""
+    if expected_controller is not None and controller != expected_controller:
+        return f"the key belongs to {controller!r}, the issuer is {expected_controller!r}"
+    return None
