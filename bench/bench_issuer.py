@@ -9,7 +9,6 @@ maximum per job)."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
 import statistics
@@ -30,7 +29,6 @@ from stack import BenchStack
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.events.envelope import decode_event
 from b4g.core.events.topics import ISSUER_STATUS_LISTS, topic_name
-from b4g.core.infra.devstack import free_port
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
@@ -173,30 +171,12 @@ def admin(env: dict[str, str], *args: str) -> dict:
 async def main() -> None:
     rows = int(os.environ.get("B4G_BENCH_BULK_ROWS", "100000"))
     stack = BenchStack()
-    url, bootstrap = await stack.start()
+    _, bootstrap = await stack.start()
     prefix = "bench."
     await ensure_topics(bootstrap, prefix=prefix)
-    port = free_port()
-    env = {
-        **os.environ,
-        "B4G_DATABASE_URL": url,
-        "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "B4G_KAFKA_TOPIC_PREFIX": prefix,
-        "B4G_PORT": str(port),
-        "B4G_LOG_LEVEL": "WARNING",
-        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "b4g.issuer"], env=env)  # noqa: ASYNC220
-    base = f"http://127.0.0.1:{port}"
+    issuer_service = await stack.start_service("b4g.issuer", prefix=prefix)
+    base, env = issuer_service.base, issuer_service.env
     try:
-        async with httpx.AsyncClient(timeout=30) as client, asyncio.timeout(60):
-            while True:
-                try:
-                    if (await client.get(f"{base}/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
         platform = admin(env, "create-platform", "bench")["platformId"]
         auth = {
             "Authorization": f"Bearer {admin(env, 'create-key', '--platform', platform)['token']}"
@@ -267,8 +247,7 @@ async def main() -> None:
             f"{accepted:.1f} s, all issued in {wall:.1f} s ({rows / wall:.0f} credentials/s)"
         )
     finally:
-        proc.terminate()
-        proc.wait(30)
+        issuer_service.stop()
         await stack.stop()
 
 

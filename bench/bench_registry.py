@@ -9,11 +9,9 @@ standard `OTEL_TRACES_SAMPLER=parentbased_traceidratio`, as a busy deployment wo
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,7 +22,6 @@ import wrk
 from stack import BenchStack
 
 from b4g.core.crypto.keys import Ed25519KeyPair
-from b4g.core.infra.devstack import free_port
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 
@@ -70,13 +67,13 @@ async def main() -> None:
         )
         return
     stack = BenchStack()
-    url, bootstrap = await stack.start()
+    _, bootstrap = await stack.start()
     await ensure_topics(bootstrap, prefix="bench.")
     try:
         print(f"service workers: {os.environ.get('B4G_WORKERS', '1')} (B4G_WORKERS)")
         print(f"{'run':<58}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
         for tracing, sampler in (("all traced", {}), ("1% traced", SAMPLED)):
-            await measure(url, bootstrap, tracing, sampler, first=not sampler)
+            await measure(stack, tracing, sampler, first=not sampler)
     finally:
         await stack.stop()
 
@@ -84,33 +81,10 @@ async def main() -> None:
 SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
 
 
-async def measure(
-    url: str, bootstrap: str, tracing: str, sampler: dict[str, str], *, first: bool
-) -> None:
-    port = free_port()
-    env = {
-        **os.environ,
-        "B4G_DATABASE_URL": url,
-        "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "B4G_KAFKA_TOPIC_PREFIX": "bench.",
-        "B4G_PORT": str(port),
-        "B4G_LOG_LEVEL": "WARNING",
-        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-        **sampler,
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "b4g.registry"], env=env)  # noqa: ASYNC220
-    base = f"http://127.0.0.1:{port}"
+async def measure(stack: BenchStack, tracing: str, sampler: dict[str, str], *, first: bool) -> None:
+    registry = await stack.start_service("b4g.registry", prefix="bench.", env=sampler)
+    base, env = registry.base, registry.env
     try:
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient(timeout=1) as client:
-            while True:
-                try:
-                    if (await client.get(f"{base}/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "the registry did not start"
-                await asyncio.sleep(0.2)
         if first:
             await registered(base, env)
         runs = [
@@ -131,8 +105,7 @@ async def measure(
                 f"{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
             )
     finally:
-        proc.terminate()
-        proc.wait(20)
+        registry.stop()
 
 
 if __name__ == "__main__":

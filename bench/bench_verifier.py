@@ -9,10 +9,8 @@ service and then measures itself."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -26,7 +24,6 @@ import wrk
 from stack import BenchStack
 
 from b4g.core.did.resolver import key_from_document
-from b4g.core.infra.devstack import free_port
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
@@ -99,21 +96,11 @@ async def in_process_rate(credential: object) -> float:
 
 async def main() -> None:
     stack = BenchStack()
-    url, bootstrap = await stack.start()
+    _, bootstrap = await stack.start()
     prefix = "bench."
     await ensure_topics(bootstrap, prefix=prefix)
-    port = free_port()
-    env = {
-        **os.environ,
-        "B4G_DATABASE_URL": url,
-        "B4G_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "B4G_KAFKA_TOPIC_PREFIX": prefix,
-        "B4G_PORT": str(port),
-        "B4G_LOG_LEVEL": "WARNING",
-        "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "b4g.verifier"], env=env)  # noqa: ASYNC220
-    base = f"http://127.0.0.1:{port}"
+    verifier = await stack.start_service("b4g.verifier", prefix=prefix)
+    base = verifier.base
     try:
         await publish(bootstrap, prefix, revoked=set(), version=1)
         creds = samples()
@@ -145,8 +132,7 @@ async def main() -> None:
             assert result.errors == 0, f"{result.errors} failed requests"
             print(f"{label:<52}{result.rate:>10.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}")
     finally:
-        proc.terminate()
-        proc.wait(20)
+        verifier.stop()
         await stack.stop()
 
 
