@@ -75,26 +75,6 @@ def sign_with_suite(
     return add_proof(document, proof)
 
 
-def sign_document(
-    document: dict[str, Any],
-    pair: Ed25519KeyPair,
-    verification_method: str,
-    *,
-    created: str,
-    rdf: RdfCanonizer,
-) -> dict[str, Any]:
-    """`document` with one eddsa-rdfc-2022 proof (status-list credentials)."""
-    proof = create_proof(
-        document,
-        key=pair,
-        verification_method=verification_method,
-        created=created,
-        cryptosuite=RDFC,
-        rdf=rdf,
-    )
-    return add_proof(document, proof)
-
-
 def sign_status_list(
     *,
     url: str,
@@ -115,4 +95,6 @@ def sign_status_list(
         valid_from=valid_from,
         ttl_ms=STATUS_LIST_TTL_MS,
     )
-    return sign_document(unsigned, pair, verification_method, created=valid_from, rdf=rdf)
+    return sign_with_suite(
+        unsigned, pair, verification_method, cryptosuite=RDFC, created=valid_from, rdf=rdf
+    )
