@@ -11,17 +11,11 @@ import uuid
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from test_issuer_issuance import setup_issuer
-from test_issuer_support import issuer_app
+from test_issuer_support import issuer_app, issuer_context
 
 from b4g.core.events.envelope import decode_event
-from b4g.core.infra.db import create_pool
-from b4g.core.infra.migrate import migrate
-from b4g.core.jsonld.canon import rdf_canonizer
-from b4g.core.jsonld.documents import ContextStore
-from b4g.issuer.app import issuer_migrations
 from b4g.issuer.domain.access import ALL_SCOPES, Principal
 from b4g.issuer.domain.credentials import Recipient
-from b4g.issuer.domain.sealing import LocalKeyProvider
 from b4g.issuer.usecases import achievements, issuers, platforms
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.errors import AchievementNotFound, IdempotencyKeyReused, IssuerNotFound
@@ -50,16 +44,8 @@ class Setup:
 
 @pytest.fixture
 async def setup(database):
-    await migrate(database, issuer_migrations())
-    pool = await create_pool(database, max_size=8)
-    ctx = IssuerContext(
-        pool=pool,
-        keys=LocalKeyProvider(bytes(32)),
-        base_url="http://issuer.test",
-        verifier_base_url="http://verifier.test",
-        status_list_capacity=64,
-        rdf=rdf_canonizer(ContextStore()),
-    )
+    ctx = await issuer_context(database)
+    pool = ctx.pool
     platform = await platforms.create_platform(pool, "p")
     yield Setup(ctx, Principal(platform.id, "k", frozenset(ALL_SCOPES)))
     await pool.close()

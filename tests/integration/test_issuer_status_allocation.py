@@ -7,6 +7,7 @@ import asyncio
 import uuid
 
 import pytest
+from test_issuer_support import issuer_context
 
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.migrate import migrate
@@ -25,17 +26,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def ctx_and_issuer(database):
-    await migrate(database, issuer_migrations())
-    pool = await create_pool(database, max_size=8)
-    ctx = IssuerContext(
-        pool=pool,
-        keys=LocalKeyProvider(bytes(32)),
-        base_url="http://issuer.test",
-        verifier_base_url="http://verifier.test",
-        status_list_capacity=8,
-        status_list_probes=3,
-        rdf=rdf_canonizer(ContextStore()),
-    )
+    ctx = await issuer_context(database, status_list_capacity=8, status_list_probes=3)
+    pool = ctx.pool
     async with pool.acquire() as conn:
         platform = await platform_store.insert_platform(conn, uuid.uuid4(), "p")
         issuer = await issuer_store.insert_issuer(

@@ -13,9 +13,12 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from b4g.core.infra.db import create_pool
-from b4g.issuer.app import service_spec
+from b4g.core.infra.migrate import migrate
+from b4g.issuer.app import issuer_migrations, service_spec
+from b4g.issuer.domain.sealing import LocalKeyProvider
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import platforms
+from b4g.issuer.usecases.context import IssuerContext
 from tests.support.apps import service_client
 
 MASTER_KEY = base64.b64encode(bytes(range(32))).decode()
@@ -61,3 +64,17 @@ def rdf_canonizer():
     from b4g.core.jsonld.documents import ContextStore
 
     return canonizer(ContextStore())
+
+
+async def issuer_context(database: str, **fields: Any) -> IssuerContext:
+    """An IssuerContext on a migrated `database` (no service around it), for use-case tests;
+    `fields` override the defaults (status-list capacity, probes)."""
+    await migrate(database, issuer_migrations())
+    return IssuerContext(
+        pool=await create_pool(database, max_size=8),
+        keys=LocalKeyProvider(bytes(32)),
+        base_url="http://issuer.test",
+        verifier_base_url="http://verifier.test",
+        rdf=rdf_canonizer(),
+        **{"status_list_capacity": 64, **fields},
+    )
