@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 # list with fewer free indexes than that is left to the one-by-one path (it scans).
 _MAX_CANDIDATES = 8192
 _MIN_FREE_SHARE = 0.01
+# Below this share of free candidates a round asks which are free before claiming.
+_ASK_BELOW_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # each order is itself (a dict key), however alike
@@ -341,30 +343,30 @@ async def _claim_indexes(
 async def _claim_on(
     conn: Conn, ctx: IssuerContext, open_list: list_store.OpenList, credentials: list[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    """Random indexes for these credentials on one list, in a few rounds. The first round
-    claims one random candidate each; later rounds first ask which of enough candidates are
-    free (as many as the share of free indexes seen so far calls for), so a list that is
-    filling up still costs two statements a round rather than a probe per index."""
+    """Random indexes for these credentials on one list, in a few rounds. While most
+    candidates turn out free, a round claims one random candidate each; once fewer do, a round
+    first asks which of enough candidates are free (as many as the share of free indexes seen
+    so far calls for), so a list that is filling up still costs two statements a round rather
+    than a probe per index."""
     got: dict[uuid.UUID, int] = {}
     tried: set[int] = set()
     asked = found = 0  # candidates so far, and how many of them were free
-    for round_number in range(ctx.status_list_probes):
+    for _ in range(ctx.status_list_probes):
         waiting = [credential for credential in credentials if credential not in got]
         if not waiting:
             break
         share = max((found + 1) / (asked + 1), _MIN_FREE_SHARE)
+        ask_first = share < _ASK_BELOW_SHARE
         wanted = min(_MAX_CANDIDATES, math.ceil(4 * len(waiting) / share))
-        candidates = _untried(
-            open_list.capacity, len(waiting) if round_number == 0 else wanted, tried
-        )
-        if round_number > 0:
+        candidates = _untried(open_list.capacity, wanted if ask_first else len(waiting), tried)
+        if ask_first:
             free = await list_store.free_indexes(conn, open_list.id, candidates)
             asked, found = asked + len(candidates), found + len(free)
             candidates = free
         claims = list(zip(candidates, waiting, strict=False))
         claimed = await list_store.try_allocate_many(conn, open_list.id, claims)
-        if round_number == 0:
-            asked, found = len(claims), len(claimed)
+        if not ask_first:
+            asked, found = asked + len(claims), found + len(claimed)
         got |= claimed
     return got
 
