@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-import asyncpg
 
 from b4g.core.infra.db import Conn
 
@@ -24,9 +22,11 @@ class AchievementRow:
     updated_at: datetime
 
 
+# In the order of AchievementRow's fields: a row or ROW(...) of these builds one by position.
+COLUMNS = "a.id, a.platform_id, a.issuer_id, v.version, v.body, a.created_at, v.created_at"
 _SELECT = (
-    "SELECT a.id, a.platform_id, a.issuer_id, v.version, v.body, a.created_at, v.created_at"
-    " AS updated_at FROM achievements a JOIN achievement_versions v ON v.achievement_id = a.id"
+    f"SELECT {COLUMNS} FROM achievements a"  # noqa: S608 (constant columns)
+    " JOIN achievement_versions v ON v.achievement_id = a.id"
 )
 
 
@@ -87,18 +87,7 @@ async def get_achievement(
         platform_id,
         version,
     )
-    return _row(row) if row is not None else None
-
-
-async def current_achievements(
-    conn: Conn, achievement_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, AchievementRow]:
-    """The current versions of these achievements, of any platform (callers check whose)."""
-    rows = await conn.fetch(
-        _SELECT + " WHERE a.id = ANY($1::uuid[]) AND v.version = a.current_version",
-        achievement_ids,
-    )
-    return {row["id"]: _row(row) for row in rows}
+    return achievement_row(row) if row is not None else None
 
 
 async def list_achievements(
@@ -112,16 +101,9 @@ async def list_achievements(
         limit,
         offset,
     )
-    return [_row(row) for row in rows]
+    return [achievement_row(row) for row in rows]
 
 
-def _row(row: asyncpg.Record) -> AchievementRow:
-    return AchievementRow(
-        id=row["id"],
-        platform_id=row["platform_id"],
-        issuer_id=row["issuer_id"],
-        version=row["version"],
-        document=row["body"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+def achievement_row(values: Iterable[Any]) -> AchievementRow:
+    """From a row, or a ROW(...) value, of COLUMNS."""
+    return AchievementRow(*values)

@@ -39,22 +39,6 @@ async def current_list(conn: Conn, issuer_id: uuid.UUID, purpose: str) -> OpenLi
     return OpenList(row["id"], row["seq"], row["capacity"]) if row is not None else None
 
 
-async def current_lists(
-    conn: Conn, issuer_ids: Sequence[uuid.UUID]
-) -> dict[tuple[uuid.UUID, str], OpenList]:
-    """The list being filled for each of these issuers and each purpose they have one for."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT ON (issuer_id, purpose) issuer_id, purpose, id, seq, capacity"
-        " FROM status_lists WHERE issuer_id = ANY($1::uuid[])"
-        " ORDER BY issuer_id, purpose, seq DESC",
-        issuer_ids,
-    )
-    return {
-        (row["issuer_id"], row["purpose"]): OpenList(row["id"], row["seq"], row["capacity"])
-        for row in rows
-    }
-
-
 async def insert_list(
     conn: Conn,
     *,

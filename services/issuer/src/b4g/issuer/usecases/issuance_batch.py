@@ -34,6 +34,7 @@ from b4g.issuer.domain.status import REVOCATION, SUSPENSION, random_indexes, sta
 from b4g.issuer.store import achievements as achievement_store
 from b4g.issuer.store import credentials as store
 from b4g.issuer.store import issuers as issuer_store
+from b4g.issuer.store import issuing as issuing_store
 from b4g.issuer.store import status_lists as list_store
 from b4g.issuer.usecases import issuance
 from b4g.issuer.usecases.context import IssuerContext
@@ -187,9 +188,9 @@ async def issue_together(
         (valid if _valid(order) else alone).append(order)
     fresh, taken = await _first_uses(conn, valid)
     alone += taken
-    ready, missing = await _inputs(conn, ctx, fresh)
+    ready, missing, lists = await _inputs(conn, ctx, fresh)
     alone += missing
-    claimed, unclaimed = await _claim_indexes(conn, ctx, ready)
+    claimed, unclaimed = await _claim_indexes(conn, ctx, ready, lists)
     alone += [item.order for item in unclaimed]
     now = ctx.clock()
     made = [
@@ -265,23 +266,23 @@ async def _first_uses(
 
 async def _inputs(
     conn: Conn, ctx: IssuerContext, orders: list[IssueOrder]
-) -> tuple[list[_Ready], list[IssueOrder]]:
-    """Issuer, achievement and open key of each order; orders naming something that is not theirs
-    (or an issuer without an active key) go alone, to be answered with the single path's error."""
+) -> tuple[list[_Ready], list[IssueOrder], dict[tuple[uuid.UUID, str], list_store.OpenList]]:
+    """Issuer, achievement and active key of each order, and the open lists of their issuers;
+    orders naming something that is not theirs (or an issuer without an active key) go alone,
+    to be answered with the single path's error."""
     if not orders:
-        return [], []
-    issuer_ids = sorted({order.issuer_id for order in orders})
-    issuers = await issuer_store.issuers_by_id(conn, issuer_ids)
-    achievements = await achievement_store.current_achievements(
-        conn, sorted({order.request.achievement_id for order in orders})
+        return [], [], {}
+    found = await issuing_store.issuing_inputs(
+        conn,
+        sorted({order.issuer_id for order in orders}),
+        sorted({order.request.achievement_id for order in orders}),
     )
-    keys = await issuer_store.active_keys(conn, issuer_ids)
-    opened = {issuer_id: open_signing_key(ctx, key) for issuer_id, key in keys.items()}
+    opened = {issuer_id: open_signing_key(ctx, key) for issuer_id, key in found.keys.items()}
     ready: list[_Ready] = []
     alone: list[IssueOrder] = []
     for order in orders:
-        issuer = issuers.get(order.issuer_id)
-        achievement = achievements.get(order.request.achievement_id)
+        issuer = found.issuers.get(order.issuer_id)
+        achievement = found.achievements.get(order.request.achievement_id)
         key = opened.get(order.issuer_id)
         platform = order.principal.platform_id
         if (
@@ -295,18 +296,20 @@ async def _inputs(
             alone.append(order)
             continue
         ready.append(_Ready(order, issuer, achievement, key, uuid.uuid4()))
-    return ready, alone
+    return ready, alone, found.lists
 
 
 async def _claim_indexes(
-    conn: Conn, ctx: IssuerContext, ready: list[_Ready]
+    conn: Conn,
+    ctx: IssuerContext,
+    ready: list[_Ready],
+    lists: dict[tuple[uuid.UUID, str], list_store.OpenList],
 ) -> tuple[dict[uuid.UUID, issuance.StatusEntries], list[_Ready]]:
     """A revocation index (and a suspension index where the issuer allows suspension) for each
     credential, on the lists being filled. Credentials that could not get all of theirs give back
     what they got and go alone (the single path opens lists and scans nearly full ones)."""
     if not ready:
         return {}, []
-    lists = await list_store.current_lists(conn, sorted({item.issuer.id for item in ready}))
     wanted: dict[tuple[uuid.UUID, str], list[uuid.UUID]] = defaultdict(list)
     for item in ready:
         wanted[(item.issuer.id, REVOCATION)].append(item.credential_id)
