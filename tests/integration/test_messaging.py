@@ -243,6 +243,46 @@ async def test_two_relays_publish_everything_in_order_per_key(pool, stack, prefi
     assert all(r.published > 0 for r in relays) or sum(r.published for r in relays) == 400
 
 
+class CountingRelay(OutboxRelay):
+    passes = 0
+
+    async def publish_pending(self) -> int:
+        self.passes += 1
+        return await super().publish_pending()
+
+
+async def test_a_relay_whose_shards_are_all_held_elsewhere_sleeps_through_new_rows(
+    pool, stack, prefix
+):
+    """Each commit notifies every relay; one that found all shards taken would otherwise make
+    an empty pass per commit. It waits its poll interval instead, then takes over."""
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    relay = CountingRelay(
+        pool,
+        RelayConfig(bootstrap_servers=stack.bootstrap, topic_prefix=prefix, poll_interval=1.0),
+        lambda: new_producer(stack.bootstrap),
+        setup_telemetry("test").tracer("test"),
+    )
+    holder = await pool.acquire()
+    holding = holder.transaction()
+    await holding.start()
+    await holder.execute(
+        "SELECT pg_advisory_xact_lock($1, s) FROM generate_series(0, 15) AS s", 0x6234_6F62
+    )
+    async with running(relay):
+        await asyncio.sleep(0.1)  # its first pass finds every shard held
+        written = [await write(pool, f"k{i}", i) for i in range(20)]  # 20 notifications
+        await asyncio.sleep(0.3)
+        assert relay.passes == 1 and relay.published == 0
+        await holding.rollback()  # the other relay is gone
+        await pool.release(holder)
+        async with asyncio.timeout(10):
+            while relay.published < len(written):
+                await asyncio.sleep(0.05)
+    records = await read_topic(stack.bootstrap, prefix, len(written))
+    assert sorted(decode_event(r.value).id for r in records) == sorted(e.id for e in written)
+
+
 async def test_consumer_span_joins_the_producer_trace(pool, stack, prefix):
     exporter = InMemorySpanExporter()
     telemetry = setup_telemetry("test", span_exporter=exporter)

@@ -121,6 +121,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._wakeup = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._shards_held_elsewhere = False  # by the last pass
         self.published = 0
 
     async def run(self) -> None:
@@ -146,7 +147,11 @@ class OutboxRelay:
                     backoff = min(backoff * 2, self._config.max_backoff)
                     continue
                 if sent == 0:
-                    await self._sleep(self._config.poll_interval)
+                    # While other relays hold every shard, new rows are theirs to publish: wait
+                    # without waking on notifications, or every commit would cost an empty pass.
+                    await self._sleep(
+                        self._config.poll_interval, wake_on_notify=not self._shards_held_elsewhere
+                    )
         finally:
             await unlisten()
             await self._drop_producer()
@@ -165,8 +170,9 @@ class OutboxRelay:
                 _LOCK_NAMESPACE,
                 self._config.shards,
             )
+            self._shards_held_elsewhere = not shards
             if not shards:
-                return 0  # other relays own every shard right now
+                return 0
             rows = await conn.fetch(
                 "SELECT id, topic, key, value, headers FROM outbox"
                 " WHERE shard = ANY($1::smallint[]) AND published_at IS NULL"
@@ -274,9 +280,11 @@ class OutboxRelay:
 
         return unlisten
 
-    async def _sleep(self, seconds: float) -> None:
+    async def _sleep(self, seconds: float, *, wake_on_notify: bool = True) -> None:
         try:
-            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+            await asyncio.wait_for(
+                (self._wakeup if wake_on_notify else self._stopping).wait(), timeout=seconds
+            )
         except TimeoutError:
             pass
         self._wakeup.clear()
