@@ -81,6 +81,27 @@ async def test_a_rolled_back_issuance_releases_its_index(ctx_and_issuer):
     assert sorted(a.index for a in taken) == list(range(8))
 
 
+async def test_a_claim_skips_an_index_held_by_an_open_transaction_instead_of_waiting(
+    ctx_and_issuer,
+):
+    ctx, issuer_id = ctx_and_issuer
+    taken = [await _allocate_one(ctx, issuer_id) for _ in range(7)]  # one index of 8 left
+    first_list = taken[0].list_id
+    async with ctx.pool.acquire() as holder, holder.transaction():
+        last = await allocate(holder, ctx, issuer_id, "revocation", uuid.uuid4())
+        assert last.list_id == first_list  # claimed, not committed
+        async with asyncio.timeout(5):  # waiting for the holder would never end
+            other = await _allocate_one(ctx, issuer_id)
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                again = await list_store.try_allocate_many(
+                    conn, first_list, [(last.index, uuid.uuid4())]
+                )
+    assert other.list_id != first_list and other.opened_lists == (other.list_id,)
+    assert again == {}
+    async with ctx.pool.acquire() as conn:
+        assert len(await list_store.allocated_indexes(conn, first_list)) == 8
+
+
 async def test_indexes_are_spread_randomly(database):
     await migrate(database, issuer_migrations())
     pool = await create_pool(database, max_size=2)

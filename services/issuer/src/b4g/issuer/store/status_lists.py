@@ -68,33 +68,36 @@ async def insert_list(
 async def try_allocate(
     conn: Conn, list_id: uuid.UUID, index: int, credential_id: uuid.UUID
 ) -> bool:
-    """Claims `index`; False when someone holds it (waits for an uncommitted claimant)."""
-    claimed = await conn.fetchval(
-        "INSERT INTO status_allocations (list_id, index, credential_id) VALUES ($1, $2, $3)"
-        " ON CONFLICT DO NOTHING RETURNING true",
-        list_id,
-        index,
-        credential_id,
-    )
-    return bool(claimed)
+    """Claims `index`; False when someone holds it (see `try_allocate_many`)."""
+    return credential_id in await try_allocate_many(conn, list_id, [(index, credential_id)])
 
 
 async def try_allocate_many(
     conn: Conn, list_id: uuid.UUID, claims: Sequence[tuple[int, uuid.UUID]]
 ) -> dict[uuid.UUID, int]:
     """Claims each (index, credential) it can in one statement; returns the credentials that
-    got their index. Claims go in index order, so two such statements never wait on each other
-    in a cycle."""
-    ordered = sorted(claims)
+    got their index. An index another transaction has claimed but not committed is skipped, not
+    waited for: every claim first takes a transaction-scoped advisory lock on (list, index), so
+    a held lock means an open claim. Waiting would stall for the other transaction's whole
+    batch, and two transactions claiming in several rounds could wait on each other in a cycle
+    (a deadlock, detected only after a second)."""
     rows = await conn.fetch(
         "INSERT INTO status_allocations (list_id, index, credential_id)"
         " SELECT $1, i, c FROM unnest($2::integer[], $3::uuid[]) AS t(i, c)"
+        " WHERE pg_try_advisory_xact_lock($4, i)"
         " ON CONFLICT DO NOTHING RETURNING index, credential_id",
         list_id,
-        [index for index, _ in ordered],
-        [credential for _, credential in ordered],
+        [index for index, _ in claims],
+        [credential for _, credential in claims],
+        _lock_space(list_id),
     )
     return {row["credential_id"]: row["index"] for row in rows}
+
+
+def _lock_space(list_id: uuid.UUID) -> int:
+    """The first key of a list's advisory locks (the index is the second): 32 bits of its id.
+    Two lists sharing it only make a claim skip an index now and then."""
+    return int.from_bytes(list_id.bytes[:4], "big", signed=True)
 
 
 async def free_indexes(conn: Conn, list_id: uuid.UUID, candidates: Sequence[int]) -> list[int]:
@@ -121,14 +124,18 @@ async def release_allocations(conn: Conn, claims: Sequence[tuple[uuid.UUID, int]
     )
 
 
-async def random_free_index(conn: Conn, list_id: uuid.UUID, capacity: int) -> int | None:
-    """A uniformly random unclaimed index, by scanning; for lists where probing keeps missing."""
+async def random_free_index(
+    conn: Conn, list_id: uuid.UUID, capacity: int, skip: Sequence[int] = ()
+) -> int | None:
+    """A uniformly random unclaimed index not in `skip`, by scanning; for lists where probing
+    keeps missing."""
     index: int | None = await conn.fetchval(
-        "SELECT i FROM generate_series(0, $2 - 1) AS i WHERE NOT EXISTS"
-        " (SELECT 1 FROM status_allocations a WHERE a.list_id = $1 AND a.index = i)"
+        "SELECT i FROM generate_series(0, $2 - 1) AS i WHERE i <> ALL($3::integer[])"
+        " AND NOT EXISTS (SELECT 1 FROM status_allocations a WHERE a.list_id = $1 AND a.index = i)"
         " ORDER BY random() LIMIT 1",
         list_id,
         capacity,
+        list(skip),
     )
     return index
 

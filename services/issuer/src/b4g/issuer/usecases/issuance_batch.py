@@ -316,7 +316,7 @@ async def _claim_indexes(
         if item.issuer.allow_suspension:
             wanted[(item.issuer.id, SUSPENSION)].append(item.credential_id)
     got: dict[tuple[uuid.UUID, str], dict[uuid.UUID, int]] = {}
-    for group in sorted(wanted, key=lambda g: str(lists[g].id) if g in lists else ""):
+    for group in wanted:
         open_list = lists.get(group)
         got[group] = (
             await _claim_on(conn, ctx, open_list, wanted[group]) if open_list is not None else {}

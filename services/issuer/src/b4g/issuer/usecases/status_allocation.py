@@ -4,8 +4,9 @@ A claim is a row in `status_allocations` whose primary key (list, index) makes t
 index impossible, whichever replica makes them. Random probes almost always hit a free index;
 when they keep missing, a scan picks a random free one, and when none is left the next list is
 opened by inserting the next list number (unique per issuer and purpose, so concurrent replicas
-open one list, not two). No lock is held on list rows while issuing. Claims and opened lists
-commit or roll back with the credential that uses them.
+open one list, not two). No lock is held on list rows while issuing, and no claim waits for
+another (see `store.try_allocate_many`). Claims and opened lists commit or roll back with the
+credential that uses them.
 """
 
 from __future__ import annotations
@@ -64,8 +65,13 @@ async def _claim(
     for candidate in random_indexes(current.capacity, ctx.status_list_probes):
         if await store.try_allocate(conn, current.id, candidate, credential_id):
             return candidate
-    # Several misses in a row: the list is nearly full. Scan for what is left.
-    while (free := await store.random_free_index(conn, current.id, current.capacity)) is not None:
+    # Several misses in a row: the list is nearly full. Scan for what is left (an index seen free
+    # may still be held by an uncommitted claim: skipped, not asked for again).
+    held: list[int] = []
+    while (
+        free := await store.random_free_index(conn, current.id, current.capacity, held)
+    ) is not None:
         if await store.try_allocate(conn, current.id, free, credential_id):
             return free
+        held.append(free)
     return None
