@@ -69,7 +69,7 @@ bench-tools:
 		else echo "wrk not installed: HTTP benchmarks use httpx"; fi; }
 
 bench: sync bench-tools
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 clean:
 	rm -rf .venv .b4g/test-pg .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 import wrk
-from stack import BenchStack
+from stack import SAMPLED, WORKERS, BenchStack
 
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.infra.kafka import ensure_topics
@@ -70,15 +70,12 @@ async def main() -> None:
     _, bootstrap = await stack.start()
     await ensure_topics(bootstrap, prefix="bench.")
     try:
-        print(f"service workers: {os.environ.get('B4G_WORKERS', '1')} (B4G_WORKERS)")
+        print(f"service workers: {WORKERS} (B4G_WORKERS)")
         print(f"{'run':<58}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
         for tracing, sampler in (("all traced", {}), ("1% traced", SAMPLED)):
             await measure(stack, tracing, sampler, first=not sampler)
     finally:
         await stack.stop()
-
-
-SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
 
 
 async def measure(stack: BenchStack, tracing: str, sampler: dict[str, str], *, first: bool) -> None:

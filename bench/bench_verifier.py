@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 import wrk
-from stack import BenchStack
+from stack import SAMPLED, WORKERS, BenchStack
 
 from b4g.core.did.resolver import key_from_document
 from b4g.core.infra.kafka import ensure_topics
@@ -99,7 +98,7 @@ async def main() -> None:
     _, bootstrap = await stack.start()
     prefix = "bench."
     await ensure_topics(bootstrap, prefix=prefix)
-    verifier = await stack.start_service("b4g.verifier", prefix=prefix)
+    verifier = await stack.start_service("b4g.verifier", prefix=prefix, env=SAMPLED)
     base = verifier.base
     try:
         await publish(bootstrap, prefix, revoked=set(), version=1)
@@ -115,7 +114,7 @@ async def main() -> None:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.2)
-        print(f"service workers: {os.environ.get('B4G_WORKERS', '1')} (B4G_WORKERS)")
+        print(f"service workers: {WORKERS} (B4G_WORKERS), 1% of traces sampled")
         print(f"{'run':<52}{'verif./s':>10}{'p50 ms':>9}{'p99 ms':>9}")
         for name, credential in creds.items():
             rate = await in_process_rate(credential)

@@ -1,7 +1,8 @@
-"""PostgreSQL and broker for benchmarks.
+"""PostgreSQL and broker for benchmarks, and service processes deployed on them.
 
 `B4G_BENCH_DATABASE_URL` / `B4G_BENCH_KAFKA_BOOTSTRAP_SERVERS` when set, else the embedded
-server and a private Tansu broker (as the tests do)."""
+server and a private Tansu broker (as the tests do). Services run as a deployment on this machine
+would: one worker per core (`B4G_WORKERS` overrides it); benches under load pass `SAMPLED`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from b4g.core.infra.db import drop_database, ensure_database, with_database
 from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, free_port
 
 REPO = Path(__file__).resolve().parents[1]
+WORKERS = os.environ.get("B4G_WORKERS") or str(os.cpu_count() or 1)
+# Trace sampling of a busy deployment, in the standard OpenTelemetry variables.
+SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
 
 
 @dataclass
@@ -68,6 +72,7 @@ class BenchStack:
             "B4G_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "B4G_KAFKA_TOPIC_PREFIX": prefix,
             "B4G_PORT": str(port),
+            "B4G_WORKERS": WORKERS,
             "B4G_LOG_LEVEL": "WARNING",
             "B4G_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
             **(env or {}),
