@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from b4g.core.infra.outbox import enqueue_many
 from b4g.core.infra.telemetry import inject_headers
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.domain.idempotency import request_fingerprint
-from b4g.issuer.domain.status import REVOCATION, SUSPENSION, random_indexes, status_list_url
+from b4g.issuer.domain.status import REVOCATION, SUSPENSION, status_list_url
 from b4g.issuer.store import achievements as achievement_store
 from b4g.issuer.store import credentials as store
 from b4g.issuer.store import issuers as issuer_store
@@ -40,15 +38,9 @@ from b4g.issuer.usecases import issuance
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.errors import InvalidRequest, ShuttingDown
 from b4g.issuer.usecases.issuers import SigningKey, open_signing_key
-from b4g.issuer.usecases.status_allocation import Allocation
+from b4g.issuer.usecases.status_allocation import Allocation, claim_random
 
 log = logging.getLogger(__name__)
-# Candidate indexes asked about at once, and the smallest share of free indexes assumed: a
-# list with fewer free indexes than that is left to the one-by-one path (it scans).
-_MAX_CANDIDATES = 8192
-_MIN_FREE_SHARE = 0.01
-# Below this share of free candidates a round asks which are free before claiming.
-_ASK_BELOW_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # each order is itself (a dict key), however alike
@@ -319,7 +311,7 @@ async def _claim_indexes(
     for group in wanted:
         open_list = lists.get(group)
         got[group] = (
-            await _claim_on(conn, ctx, open_list, wanted[group]) if open_list is not None else {}
+            await claim_random(conn, ctx, open_list, wanted[group]) if open_list is not None else {}
         )
     claimed: dict[uuid.UUID, issuance.StatusEntries] = {}
     unclaimed: list[_Ready] = []
@@ -341,49 +333,6 @@ async def _claim_indexes(
     if given_back:
         await list_store.release_allocations(conn, given_back)
     return claimed, unclaimed
-
-
-async def _claim_on(
-    conn: Conn, ctx: IssuerContext, open_list: list_store.OpenList, credentials: list[uuid.UUID]
-) -> dict[uuid.UUID, int]:
-    """Random indexes for these credentials on one list, in a few rounds. While most
-    candidates turn out free, a round claims one random candidate each; once fewer do, a round
-    first asks which of enough candidates are free (as many as the share of free indexes seen
-    so far calls for), so a list that is filling up still costs two statements a round rather
-    than a probe per index."""
-    got: dict[uuid.UUID, int] = {}
-    tried: set[int] = set()
-    asked = found = 0  # candidates so far, and how many of them were free
-    for _ in range(ctx.status_list_probes):
-        waiting = [credential for credential in credentials if credential not in got]
-        if not waiting:
-            break
-        share = max((found + 1) / (asked + 1), _MIN_FREE_SHARE)
-        ask_first = share < _ASK_BELOW_SHARE
-        wanted = min(_MAX_CANDIDATES, math.ceil(4 * len(waiting) / share))
-        candidates = _untried(open_list.capacity, wanted if ask_first else len(waiting), tried)
-        if ask_first:
-            free = await list_store.free_indexes(conn, open_list.id, candidates)
-            asked, found = asked + len(candidates), found + len(free)
-            candidates = free
-        claims = list(zip(candidates, waiting, strict=False))
-        claimed = await list_store.try_allocate_many(conn, open_list.id, claims)
-        if not ask_first:
-            asked, found = asked + len(claims), found + len(claimed)
-        got |= claimed
-    return got
-
-
-def _untried(capacity: int, wanted: int, tried: set[int]) -> list[int]:
-    """Up to `wanted` random indexes below `capacity` not tried before (all of those left, in
-    random order, when that is about as many); marks them tried."""
-    if wanted >= capacity - len(tried):
-        candidates = [index for index in range(capacity) if index not in tried]
-        secrets.SystemRandom().shuffle(candidates)
-    else:
-        candidates = [i for i in dict.fromkeys(random_indexes(capacity, wanted)) if i not in tried]
-    tried.update(candidates)
-    return candidates
 
 
 def _allocation(

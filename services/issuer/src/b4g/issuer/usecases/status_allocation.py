@@ -1,16 +1,19 @@
 """Handing out status-list indexes: random, unused, safe across replicas and retries.
 
 A claim is a row in `status_allocations` whose primary key (list, index) makes two claims of one
-index impossible, whichever replica makes them. Random probes almost always hit a free index;
-when they keep missing, a scan picks a random free one, and when none is left the next list is
-opened by inserting the next list number (unique per issuer and purpose, so concurrent replicas
-open one list, not two). No lock is held on list rows while issuing, and no claim waits for
-another (see `store.try_allocate_many`). Claims and opened lists commit or roll back with the
-credential that uses them.
+index impossible, whichever replica makes them. Rounds of random claims (`claim_random`, for
+one credential or a batch) almost always place every credential; when they keep missing, a scan
+picks a random free index, and when none is left the next list is opened by inserting the next
+list number (unique per issuer and purpose, so concurrent replicas open one list, not two). No
+lock is held on list rows while issuing, and no claim waits for another (see
+`store.try_allocate_many`). Claims and opened lists commit or roll back with the credential
+that uses them.
 """
 
 from __future__ import annotations
 
+import math
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -20,6 +23,13 @@ from b4g.issuer.domain.status import random_indexes, status_list_url
 from b4g.issuer.settings import STATUS_LIST_LENGTH
 from b4g.issuer.store import status_lists as store
 from b4g.issuer.usecases.context import IssuerContext
+
+# Candidate indexes asked about at once, and the smallest share of free indexes assumed (a
+# list with fewer free indexes than that is scanned).
+_MAX_CANDIDATES = 8192
+_MIN_FREE_SHARE = 0.01
+# Below this share of free candidates a round asks which are free before claiming.
+_ASK_BELOW_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +72,10 @@ async def allocate(
 async def _claim(
     conn: Conn, ctx: IssuerContext, current: store.OpenList, credential_id: uuid.UUID
 ) -> int | None:
-    for candidate in random_indexes(current.capacity, ctx.status_list_probes):
-        if await store.try_allocate(conn, current.id, candidate, credential_id):
-            return candidate
-    # Several misses in a row: the list is nearly full. Scan for what is left (an index seen free
+    got = await claim_random(conn, ctx, current, [credential_id])
+    if got:
+        return got[credential_id]
+    # Rounds kept missing: the list is nearly full. Scan for what is left (an index seen free
     # may still be held by an uncommitted claim: skipped, not asked for again).
     held: list[int] = []
     while (
@@ -75,3 +85,46 @@ async def _claim(
             return free
         held.append(free)
     return None
+
+
+async def claim_random(
+    conn: Conn, ctx: IssuerContext, open_list: store.OpenList, credentials: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Random indexes for these credentials on one list, in at most `status_list_probes` rounds
+    (those it could not place are missing from the result). While most candidates turn out
+    free, a round claims one random candidate each; once fewer do, a round first asks which of
+    enough candidates are free (as many as the share of free indexes seen so far calls for), so
+    a list that is filling up still costs two statements a round rather than a probe per index."""
+    got: dict[uuid.UUID, int] = {}
+    tried: set[int] = set()
+    asked = found = 0  # candidates so far, and how many of them were free
+    for _ in range(ctx.status_list_probes):
+        waiting = [credential for credential in credentials if credential not in got]
+        if not waiting:
+            break
+        share = max((found + 1) / (asked + 1), _MIN_FREE_SHARE)
+        ask_first = share < _ASK_BELOW_SHARE
+        wanted = min(_MAX_CANDIDATES, math.ceil(4 * len(waiting) / share))
+        candidates = _untried(open_list.capacity, wanted if ask_first else len(waiting), tried)
+        if ask_first:
+            free = await store.free_indexes(conn, open_list.id, candidates)
+            asked, found = asked + len(candidates), found + len(free)
+            candidates = free
+        claims = list(zip(candidates, waiting, strict=False))
+        claimed = await store.try_allocate_many(conn, open_list.id, claims)
+        if not ask_first:
+            asked, found = asked + len(claims), found + len(claimed)
+        got |= claimed
+    return got
+
+
+def _untried(capacity: int, wanted: int, tried: set[int]) -> list[int]:
+    """Up to `wanted` random indexes below `capacity` not tried before (all of those left, in
+    random order, when that is about as many); marks them tried."""
+    if wanted >= capacity - len(tried):
+        candidates = [index for index in range(capacity) if index not in tried]
+        secrets.SystemRandom().shuffle(candidates)
+    else:
+        candidates = [i for i in dict.fromkeys(random_indexes(capacity, wanted)) if i not in tried]
+    tried.update(candidates)
+    return candidates
