@@ -101,6 +101,32 @@ async def test_requests_queued_together_are_issued_in_one_transaction(setup):
     assert {f"urn:uuid:{row.id}" for row in rows} <= set(subjects)
 
 
+async def test_issuing_together_survives_a_column_added_while_it_runs(setup):
+    """A rolling deploy adds columns under running processes: the batch read names its
+    columns, so old processes keep issuing together."""
+    issuer_id, achievement_id = await setup.issuer()
+    batcher = IssuanceBatcher(setup.ctx)
+    lane = await running(batcher)
+    try:
+        for n in range(2):  # the first opens the list, the second is issued together
+            await batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+        async with setup.ctx.pool.acquire() as conn:
+            await conn.execute(
+                "ALTER TABLE issuers ADD COLUMN note text;"
+                " ALTER TABLE issuer_keys ADD COLUMN note text;"
+                " ALTER TABLE status_lists ADD COLUMN note text"
+            )
+        issued = await asyncio.gather(
+            *(
+                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@y.org"))
+                for n in range(5)
+            )
+        )
+    finally:
+        lane.cancel()
+    assert len({i.credential.issued_at for i in issued}) == 1  # together, not one by one
+
+
 async def test_each_request_gets_what_it_would_get_alone(setup):
     issuer_id, achievement_id = await setup.issuer(allow_suspension=True)
     other_platform = await platforms.create_platform(setup.ctx.pool, "other")

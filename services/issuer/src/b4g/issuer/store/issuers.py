@@ -68,7 +68,7 @@ async def insert_issuer(
         allow_suspension,
     )
     assert row is not None
-    return issuer_row(row)
+    return _issuer(row)
 
 
 async def get_issuer(
@@ -77,7 +77,7 @@ async def get_issuer(
     """The issuer if it belongs to `platform_id` (None: any platform, for public documents);
     `lock` serialises changes of one issuer (keys, status lists) across replicas."""
     row = await conn.fetchrow(_GET_FOR_UPDATE if lock else _GET, issuer_id, platform_id)
-    return issuer_row(row) if row is not None else None
+    return _issuer(row) if row is not None else None
 
 
 async def find_issuer(conn: Conn, ref: str, *, platform_id: uuid.UUID) -> IssuerRow | None:
@@ -92,7 +92,7 @@ async def find_issuer(conn: Conn, ref: str, *, platform_id: uuid.UUID) -> Issuer
         ref,
         as_id,
     )
-    return issuer_row(row) if row is not None else None
+    return _issuer(row) if row is not None else None
 
 
 async def default_issuer(conn: Conn, platform_id: uuid.UUID) -> IssuerRow | None:
@@ -102,9 +102,9 @@ async def default_issuer(conn: Conn, platform_id: uuid.UUID) -> IssuerRow | None
         platform_id,
     )
     if row is not None:
-        return issuer_row(row)
+        return _issuer(row)
     rows = await conn.fetch("SELECT * FROM issuers WHERE platform_id = $1 LIMIT 2", platform_id)
-    return issuer_row(rows[0]) if len(rows) == 1 else None
+    return _issuer(rows[0]) if len(rows) == 1 else None
 
 
 async def list_issuers(
@@ -116,7 +116,7 @@ async def list_issuers(
         limit,
         offset,
     )
-    return [issuer_row(row) for row in rows]
+    return [_issuer(row) for row in rows]
 
 
 async def update_profile(conn: Conn, issuer_id: uuid.UUID, profile: dict[str, Any]) -> IssuerRow:
@@ -127,7 +127,7 @@ async def update_profile(conn: Conn, issuer_id: uuid.UUID, profile: dict[str, An
         profile,
     )
     assert row is not None
-    return issuer_row(row)
+    return _issuer(row)
 
 
 async def touch_issuer(conn: Conn, issuer_id: uuid.UUID) -> IssuerRow:
@@ -137,7 +137,7 @@ async def touch_issuer(conn: Conn, issuer_id: uuid.UUID) -> IssuerRow:
         issuer_id,
     )
     assert row is not None
-    return issuer_row(row)
+    return _issuer(row)
 
 
 async def insert_key(
@@ -164,21 +164,21 @@ async def insert_key(
         key_ref,
     )
     assert row is not None
-    return key_row(row)
+    return _key(row)
 
 
 async def list_keys(conn: Conn, issuer_id: uuid.UUID) -> list[KeyRow]:
     rows = await conn.fetch(
         "SELECT * FROM issuer_keys WHERE issuer_id = $1 ORDER BY created_at, id", issuer_id
     )
-    return [key_row(row) for row in rows]
+    return [_key(row) for row in rows]
 
 
 async def active_key(conn: Conn, issuer_id: uuid.UUID) -> KeyRow | None:
     row = await conn.fetchrow(
         "SELECT * FROM issuer_keys WHERE issuer_id = $1 AND state = 'active'", issuer_id
     )
-    return key_row(row) if row is not None else None
+    return _key(row) if row is not None else None
 
 
 async def retire_active_key(conn: Conn, issuer_id: uuid.UUID) -> None:
@@ -197,10 +197,10 @@ async def mark_compromised(conn: Conn, issuer_id: uuid.UUID, key_id: uuid.UUID) 
         issuer_id,
         key_id,
     )
-    return key_row(row) if row is not None else None
+    return _key(row) if row is not None else None
 
 
-def issuer_row(row: asyncpg.Record) -> IssuerRow:
+def _issuer(row: asyncpg.Record) -> IssuerRow:
     return IssuerRow(
         id=row["id"],
         platform_id=row["platform_id"],
@@ -214,7 +214,7 @@ def issuer_row(row: asyncpg.Record) -> IssuerRow:
     )
 
 
-def key_row(row: asyncpg.Record) -> KeyRow:
+def _key(row: asyncpg.Record) -> KeyRow:
     return KeyRow(
         id=row["id"],
         issuer_id=row["issuer_id"],
