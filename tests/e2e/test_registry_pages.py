@@ -4,7 +4,6 @@ label, on a phone and on a desktop."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
@@ -13,18 +12,16 @@ import pytest
 from b4g.core.infra.kafka import ensure_topics
 from tests.e2e.test_services import start_service
 from tests.integration.test_registry_public import key_of, organisation, staff_of, suspend, withdraw
+from tests.support.browser import SCREENSHOTS, chromium, require_chromium
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".b4g" / "screenshots"
 LABEL = "Quality Label for badge recognition"
 
 
 @pytest.fixture
 async def registry(stack, prefix):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    require_chromium()
     await ensure_topics(stack.bootstrap, prefix=prefix)
     url = await stack.new_database("pages")
     proc, base = start_service("registry", url, stack.bootstrap, prefix)
@@ -43,8 +40,6 @@ async def shot(page, name: str) -> None:
 
 
 async def test_label_pages_in_a_browser(registry):
-    from playwright.async_api import async_playwright
-
     client = registry
     base = str(client.base_url).rstrip("/")
     staff = await staff_of(client)
@@ -60,80 +55,64 @@ async def test_label_pages_in_a_browser(registry):
     await suspend(client, staff, paused_grant)
     await withdraw(client, staff, gone_grant)
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            for device, viewport in (
-                ("phone", {"width": 390, "height": 844}),
-                ("desktop", {"width": 1280, "height": 900}),
-            ):
-                page = await browser.new_page(viewport=viewport)
-                requests: list[str] = []
-                page.on("request", lambda request, seen=requests: seen.append(request.url))
+    async with chromium() as browser:
+        for device, viewport in (
+            ("phone", {"width": 390, "height": 844}),
+            ("desktop", {"width": 1280, "height": 900}),
+        ):
+            page = await browser.new_page(viewport=viewport)
+            requests: list[str] = []
+            page.on("request", lambda request, seen=requests: seen.append(request.url))
 
-                await page.goto(f"{base}/labels")
-                assert await page.get_attribute("html", "lang") == "en"
-                assert await page.locator("main").count() == 1
-                assert await page.locator("header").count() == 1
-                assert await page.locator("footer").count() == 1
-                heading = await page.get_by_role("heading", level=1).inner_text()
-                assert LABEL in heading
-                listing = page.get_by_role("list", name="Labelled organisations")
-                names = await listing.get_by_role("link").all_inner_texts()
-                assert names == ["Kaunas Youth Centre"]  # only a label held now is listed
-                marks = listing.get_by_role("img", name=f"{LABEL} mark")
-                assert await marks.count() == 1
-                assert "valid until" in await listing.inner_text()
-                # Readable on a phone: nothing wider than the screen.
-                width = await page.evaluate("document.documentElement.scrollWidth")
-                assert width <= viewport["width"]
-                await shot(page, f"labels-{device}")
+            await page.goto(f"{base}/labels")
+            assert await page.get_attribute("html", "lang") == "en"
+            assert await page.locator("main").count() == 1
+            assert await page.locator("header").count() == 1
+            assert await page.locator("footer").count() == 1
+            heading = await page.get_by_role("heading", level=1).inner_text()
+            assert LABEL in heading
+            listing = page.get_by_role("list", name="Labelled organisations")
+            names = await listing.get_by_role("link").all_inner_texts()
+            assert names == ["Kaunas Youth Centre"]  # only a label held now is listed
+            marks = listing.get_by_role("img", name=f"{LABEL} mark")
+            assert await marks.count() == 1
+            assert "valid until" in await listing.inner_text()
+            # Readable on a phone: nothing wider than the screen.
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"]
+            await shot(page, f"labels-{device}")
 
-                await listing.get_by_role("link", name="Kaunas Youth Centre").click()
-                await page.wait_for_url(f"**/organisations/{held}/page")
-                main = await page.inner_text("main")
-                assert f"Holds the {LABEL}" in main and "Valid from" in main and "until" in main
-                assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 1
-                assert "secret-contact" not in await page.content()
-                assert (
-                    await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-                )
-                await shot(page, f"held-{device}")
+            await listing.get_by_role("link", name="Kaunas Youth Centre").click()
+            await page.wait_for_url(f"**/organisations/{held}/page")
+            main = await page.inner_text("main")
+            assert f"Holds the {LABEL}" in main and "Valid from" in main and "until" in main
+            assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 1
+            assert "secret-contact" not in await page.content()
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            await shot(page, f"held-{device}")
 
-                await page.goto(f"{base}/organisations/{paused}/page")
-                main = await page.inner_text("main")
-                assert f"The {LABEL} is suspended" in main
-                assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 0
-                await shot(page, f"suspended-{device}")
+            await page.goto(f"{base}/organisations/{paused}/page")
+            main = await page.inner_text("main")
+            assert f"The {LABEL} is suspended" in main
+            assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 0
+            await shot(page, f"suspended-{device}")
 
-                await page.goto(f"{base}/organisations/{gone}/page")
-                main = await page.inner_text("main")
-                assert f"The {LABEL} was withdrawn" in main
-                assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 0
-                assert "Label history" in main
+            await page.goto(f"{base}/organisations/{gone}/page")
+            main = await page.inner_text("main")
+            assert f"The {LABEL} was withdrawn" in main
+            assert await page.get_by_role("img", name=f"{LABEL} mark").count() == 0
+            assert "Label history" in main
 
-                await page.goto(f"{base}/organisations/{plain}/page")
-                assert f"Does not hold the {LABEL}" in await page.inner_text("main")
+            await page.goto(f"{base}/organisations/{plain}/page")
+            assert f"Does not hold the {LABEL}" in await page.inner_text("main")
 
-                await page.goto(f"{base}/labels?country=LV")
-                assert "No organisation holds the label in LV" in await page.inner_text("main")
+            await page.goto(f"{base}/labels?country=LV")
+            assert "No organisation holds the label in LV" in await page.inner_text("main")
 
-                missing = await page.goto(f"{base}/organisations/{paused[:-4]}ffff/page")
-                assert missing is not None and missing.status == 404
-                assert "Organisation not found" in await page.inner_text("h1")
+            missing = await page.goto(f"{base}/organisations/{paused[:-4]}ffff/page")
+            assert missing is not None and missing.status == 404
+            assert "Organisation not found" in await page.inner_text("h1")
 
-                # No external assets: every request went to the registry itself.
-                assert requests and all(url.startswith(base) for url in requests)
-                await page.close()
-        finally:
-            await browser.close()
+            # No external assets: every request went to the registry itself.
+            assert requests and all(url.startswith(base) for url in requests)
+            await page.close()

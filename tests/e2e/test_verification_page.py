@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from pathlib import Path
 
 import httpx
@@ -13,17 +12,14 @@ import pytest
 from b4g.core.infra.kafka import ensure_topics
 from tests.e2e.test_services import start_service
 from tests.integration.test_verifier_verify import badge, publish, sign
+from tests.support.browser import SCREENSHOTS, chromium, require_chromium
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".b4g" / "screenshots"
 
 
 @pytest.fixture
 async def verifier(stack, prefix):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    require_chromium()
     await ensure_topics(stack.bootstrap, prefix=prefix)
     url = await stack.new_database("page")
     proc, base = start_service("verifier", url, stack.bootstrap, prefix)
@@ -58,44 +54,28 @@ async def submit(page, base: str, credential: dict | str, shot: str) -> str:
 
 
 async def test_page_shows_good_revoked_and_tampered_badges(verifier, stack, prefix):
-    from playwright.async_api import async_playwright
-
     credential = sign(badge(11))
     await publish(stack.bootstrap, prefix, revoked=set(), version=1)
     await wait_verified(verifier, credential, True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-        try:
-            text = await submit(page, verifier, credential, "good")
-            assert "This badge is genuine and valid." in text
-            assert "Verified" in text and "Issuer One" in text
-            assert "Signature: Passed." in text and "Revocation and suspension: Passed." in text
+        text = await submit(page, verifier, credential, "good")
+        assert "This badge is genuine and valid." in text
+        assert "Verified" in text and "Issuer One" in text
+        assert "Signature: Passed." in text and "Revocation and suspension: Passed." in text
 
-            tampered = {**credential, "validFrom": "2025-06-01T00:00:00Z"}
-            text = await submit(page, verifier, tampered, "tampered")
-            assert "This badge could not be verified." in text
-            assert "Signature: Failed." in text
+        tampered = {**credential, "validFrom": "2025-06-01T00:00:00Z"}
+        text = await submit(page, verifier, tampered, "tampered")
+        assert "This badge could not be verified." in text
+        assert "Signature: Failed." in text
 
-            await publish(stack.bootstrap, prefix, revoked={11}, version=2)
-            await wait_verified(verifier, credential, False)
-            text = await submit(page, verifier, credential, "revoked")
-            assert "This badge has been revoked by its issuer." in text
-            assert "Revocation and suspension: Failed." in text
+        await publish(stack.bootstrap, prefix, revoked={11}, version=2)
+        await wait_verified(verifier, credential, False)
+        text = await submit(page, verifier, credential, "revoked")
+        assert "This badge has been revoked by its issuer." in text
+        assert "Revocation and suspension: Failed." in text
 
-            await page.goto(f"{verifier}/verify")
-            await page.get_by_label("Paste a badge").fill("not a badge")
-            await page.get_by_role("button", name="Verify", exact=True).click()
-            assert "could not be verified" in await page.inner_text("main")
-        finally:
-            await browser.close()
+        await page.goto(f"{verifier}/verify")
+        await page.get_by_label("Paste a badge").fill("not a badge")
+        await page.get_by_role("button", name="Verify", exact=True).click()
+        assert "could not be verified" in await page.inner_text("main")
