@@ -8,8 +8,6 @@ import asyncio
 import base64
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,21 +16,10 @@ import pytest
 
 from b4g.core.did.did_web import did_web_url
 from b4g.core.infra.kafka import ensure_topics
-from tests.e2e.test_services import start_service
+from tests.e2e.test_services import issuer_cli, start_service
 from tests.interop.js_reference import JsReference, JsUnavailable
 
 pytestmark = pytest.mark.e2e
-
-
-def cli(env: dict[str, str], *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "b4g.issuer", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout)
 
 
 @pytest.fixture
@@ -45,9 +32,8 @@ async def services(stack, prefix, monkeypatch):
     monkeypatch.setenv("B4G_VERIFIER_BASE_URL", verifier_base)
     issuer_db = await stack.new_database("issuer")
     issuer, issuer_base = start_service("issuer", issuer_db, stack.bootstrap, prefix)
-    env = {**os.environ, "B4G_DATABASE_URL": issuer_db}
-    platform = cli(env, "create-platform", "Cities of Learning")["platformId"]
-    token = cli(env, "create-key", "--platform", platform)["token"]
+    platform = issuer_cli(issuer_db, "create-platform", "Cities of Learning")["platformId"]
+    token = issuer_cli(issuer_db, "create-key", "--platform", platform)["token"]
     yield issuer_base, verifier_base, {"Authorization": f"Bearer {token}"}
     for proc in (issuer, verifier):
         proc.kill()

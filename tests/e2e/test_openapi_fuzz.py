@@ -16,7 +16,6 @@ mismatch", seen in CI)."""
 from __future__ import annotations
 
 import base64
-import json
 import os
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from b4g.core.infra.kafka import ensure_topics
-from tests.e2e.test_services import service_cli, start_service
+from tests.e2e.test_services import issuer_cli, service_cli, start_service
 
 pytestmark = pytest.mark.e2e
 
@@ -34,10 +33,8 @@ EXAMPLES = "20"
 
 
 def issuer_key(database_url: str) -> str:
-    platform = json.loads(service_cli("b4g.issuer", database_url, "create-platform", "Fuzzing"))
-    key = json.loads(
-        service_cli("b4g.issuer", database_url, "create-key", "--platform", platform["platformId"])
-    )
+    platform = issuer_cli(database_url, "create-platform", "Fuzzing")
+    key = issuer_cli(database_url, "create-key", "--platform", platform["platformId"])
     return str(key["token"])
 
 

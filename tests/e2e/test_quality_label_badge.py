@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -19,22 +16,11 @@ from b4g.core.events.envelope import encode_event, new_event
 from b4g.core.events.payloads import LabelEventV1
 from b4g.core.events.topics import LABEL_GRANTED, LABEL_WITHDRAWN, REGISTRY_LABELS, topic_name
 from b4g.core.infra.kafka import ensure_topics, new_producer
-from tests.e2e.test_services import start_service
+from tests.e2e.test_services import issuer_cli, start_service
 
 pytestmark = pytest.mark.e2e
 
 ORG_DID = "did:key:z6MkhWqdDBPojHA7cprTGTt5yHv5yUi1B8cnXn8ReLumkw6E"
-
-
-def cli(env: dict[str, str], *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "b4g.issuer", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout)
 
 
 async def send(
@@ -58,13 +44,11 @@ async def test_label_events_issue_and_revoke_the_label_badge(stack, prefix, monk
     await ensure_topics(stack.bootstrap, prefix=prefix)
     monkeypatch.setenv("B4G_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     database = await stack.new_database("issuer")
-    env = {**os.environ, "B4G_DATABASE_URL": database}
     proc, base = start_service("issuer", database, stack.bootstrap, prefix)
     try:
-        platform = cli(env, "create-platform", "Badges4Good network")["platformId"]
-        auth = {
-            "Authorization": f"Bearer {cli(env, 'create-key', '--platform', platform)['token']}"
-        }
+        platform = issuer_cli(database, "create-platform", "Badges4Good network")["platformId"]
+        token = issuer_cli(database, "create-key", "--platform", platform)["token"]
+        auth = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(timeout=20) as client:
             network = (
                 await client.post(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import os
 import subprocess
 import time
@@ -18,7 +17,7 @@ import httpx
 import pytest
 
 from b4g.core.infra.kafka import ensure_topics
-from tests.e2e.test_services import service_cli, start_service
+from tests.e2e.test_services import issuer_cli, service_cli, start_service
 from tests.e2e.test_trust_across_services import DID, badge, register_and_prove
 
 pytestmark = pytest.mark.e2e
@@ -52,10 +51,8 @@ async def network(stack, prefix, monkeypatch):
     # The network's own issuer profile and label achievement, then the issuer restarted with
     # them as its Quality Label settings.
     issuer, issuer_db = await start("issuer")
-    platform = json.loads(service_cli("b4g.issuer", issuer_db, "create-platform", "Badges4Good"))
-    token = json.loads(
-        service_cli("b4g.issuer", issuer_db, "create-key", "--platform", platform["platformId"])
-    )["token"]
+    platform = issuer_cli(issuer_db, "create-platform", "Badges4Good")
+    token = issuer_cli(issuer_db, "create-key", "--platform", platform["platformId"])["token"]
     async with httpx.AsyncClient(timeout=20, headers=bearer(token)) as client:
         profile = (await client.post(f"{issuer}/issuers", json={"name": "Badges4Good"})).json()
         label = (

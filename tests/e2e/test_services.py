@@ -77,6 +77,11 @@ def service_cli(module: str, database_url: str, *args: str) -> str:
     return done.stdout.strip()
 
 
+def issuer_cli(database_url: str, *args: str) -> dict:
+    """An issuer operator command; its JSON answer."""
+    return json.loads(service_cli("b4g.issuer", database_url, *args))
+
+
 @pytest.fixture
 async def services(stack, prefix) -> Iterator[dict[str, str]]:
     procs: list[subprocess.Popen[bytes]] = []
