@@ -14,13 +14,12 @@ from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.events.envelope import decode_event
 from b4g.core.events.topics import REGISTRY_LABELS
 from b4g.core.infra.db import create_pool
-from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.core.trust import TrustState, label_held_at
 from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
 from b4g.registry.usecases.registry import Registry
 from tests.integration import test_messaging
-from tests.integration.test_registry_trust import bearer, keys
+from tests.integration.test_registry_trust import bearer, keys, prove_did
 from tests.support.apps import service_client
 
 pytestmark = pytest.mark.integration
@@ -53,26 +52,7 @@ async def test_label_lifecycle(stack, prefix):
             )
         ).json()["id"]
         org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
-        sign = (
-            await client.post(
-                f"/organisations/{org}/dids", headers=bearer(org_admin), json={"did": DID}
-            )
-        ).json()["sign"]
-        proof = create_proof(
-            sign,
-            key=KEY,
-            verification_method=VM,
-            created="2026-01-01T00:00:00Z",
-            cryptosuite=JCS,
-            proof_purpose="assertionMethod",
-        )
-        assert (
-            await client.post(
-                f"/organisations/{org}/dids/proof",
-                headers=bearer(org_admin),
-                json=add_proof(sign, proof),
-            )
-        ).status_code == 200
+        await prove_did(client, org, org_admin, KEY)
 
         app = (
             await client.post(

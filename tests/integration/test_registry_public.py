@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pytest
 
 from b4g.core.crypto.keys import Ed25519KeyPair
-from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
-from tests.integration.test_registry_trust import bearer, keys
+from tests.integration.test_registry_trust import bearer, keys, prove_did
 from tests.support.apps import service_client
 
 pytestmark = pytest.mark.integration
@@ -58,26 +57,7 @@ async def organisation(
     ).json()["id"]
     org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
     if key is not None:
-        did = f"did:key:{key.public_multibase}"
-        sign = (
-            await client.post(
-                f"/organisations/{org}/dids", headers=bearer(org_admin), json={"did": did}
-            )
-        ).json()["sign"]
-        proof = create_proof(
-            sign,
-            key=key,
-            verification_method=f"{did}#{key.public_multibase}",
-            created="2026-01-01T00:00:00Z",
-            cryptosuite=JCS,
-            proof_purpose="authentication",
-        )
-        proven = await client.post(
-            f"/organisations/{org}/dids/proof",
-            headers=bearer(org_admin),
-            json=add_proof(sign, proof),
-        )
-        assert proven.status_code == 200, proven.text
+        await prove_did(client, org, org_admin, key, proof_purpose="authentication")
     if not label:
         return org, None
     app = (

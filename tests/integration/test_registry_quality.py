@@ -32,7 +32,7 @@ from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
 from b4g.registry.usecases.quality import QualityLabel
 from b4g.registry.usecases.registry import Principal, Registry
-from tests.integration.test_registry_trust import bearer, keys
+from tests.integration.test_registry_trust import bearer, keys, prove_did
 from tests.support.apps import service_client
 
 pytestmark = pytest.mark.integration
@@ -52,18 +52,7 @@ async def proven_organisation(client, admin: str) -> tuple[str, str]:
         )
     ).json()["id"]
     org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
-    sign = (
-        await client.post(
-            f"/organisations/{org}/dids", headers=bearer(org_admin), json={"did": DID}
-        )
-    ).json()["sign"]
-    proof = create_proof(
-        sign, key=KEY, verification_method=VM, created="2026-01-01T00:00:00Z", cryptosuite=JCS
-    )
-    proven = await client.post(
-        f"/organisations/{org}/dids/proof", headers=bearer(org_admin), json=add_proof(sign, proof)
-    )
-    assert proven.status_code == 200, proven.text
+    await prove_did(client, org, org_admin, KEY)
     return org, org_admin
 
 

@@ -58,6 +58,30 @@ async def operator_keys(client, roles, organisation=None) -> dict[str, str]:
     return tokens
 
 
+async def prove_did(
+    client, org: str, org_admin: str, key: Ed25519KeyPair, proof_purpose: str = "assertionMethod"
+) -> None:
+    """Adds the did:key of `key` to the organisation and proves control of it."""
+    did = f"did:key:{key.public_multibase}"
+    sign = (
+        await client.post(
+            f"/organisations/{org}/dids", headers=bearer(org_admin), json={"did": did}
+        )
+    ).json()["sign"]
+    proof = create_proof(
+        sign,
+        key=key,
+        verification_method=f"{did}#{key.public_multibase}",
+        created="2026-01-01T00:00:00Z",
+        cryptosuite=JCS,
+        proof_purpose=proof_purpose,
+    )
+    proven = await client.post(
+        f"/organisations/{org}/dids/proof", headers=bearer(org_admin), json=add_proof(sign, proof)
+    )
+    assert proven.status_code == 200, proven.text
+
+
 async def keys(client, roles, organisation=None) -> dict[str, str]:
     """Keys made by the function behind `b4g-registry create-key`, in this process (a command
     per key costs a second of start-up; `operator_keys` runs the command itself)."""
