@@ -133,32 +133,38 @@ def test_undefined_terms_are_refused_by_both(js):
     assert js.canonize(credential)[1] is not None
 
 
-@pytest.mark.parametrize("name", ["plain", "control characters", "float and astral"])
-def test_same_key_and_time_give_the_same_proof_and_each_side_verifies_the_other(js, name):
-    credential = {
+def open_badge(name: str, credits: float) -> dict:
+    """An OpenBadgeCredential of our DID, with this achievement name and credits."""
+    return {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         ],
-        "id": "urn:uuid:1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+        "id": "urn:uuid:2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": DID, "type": ["Profile"], "name": "Interop \u00e9cole"},
         "validFrom": "2026-01-01T00:00:00Z",
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "achievement": {
-                "id": "urn:uuid:6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d",
+                "id": "urn:uuid:3c4d5e6f-7081-4923-8b4c-5d6e7f809102",
                 "type": ["Achievement"],
-                "name": {
-                    "plain": "Badge",
-                    "control characters": 'Bell\x07 tab\t quote" end',
-                    "float and astral": "Stars \U0001f31f\uff71",
-                }[name],
+                "name": name,
                 "criteria": {"narrative": "Did it."},
-                "creditsAvailable": 2.5,
+                "creditsAvailable": credits,
             },
         },
     }
+
+
+@pytest.mark.parametrize("name", ["plain", "control characters", "float and astral"])
+def test_same_key_and_time_give_the_same_proof_and_each_side_verifies_the_other(js, name):
+    names = {
+        "plain": "Badge",
+        "control characters": 'Bell\x07 tab\t quote" end',
+        "float and astral": "Stars \U0001f31f\uff71",
+    }
+    credential = open_badge(names[name], 2.5)
     rdf = rdf_canonizer(STORE)
     mine = add_proof(
         credential,

@@ -11,7 +11,7 @@ import pytest
 from b4g.core.did.resolver import DidResolver
 from b4g.core.jsonld.canon import canonize, rdf_canonizer
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof, verify_document
-from tests.interop.test_js_parity import CREATED, DID, KEY, SEED, STORE, VM
+from tests.interop.test_js_parity import CREATED, DID, KEY, SEED, STORE, VM, open_badge
 
 RDF = rdf_canonizer(STORE)
 
@@ -21,29 +21,6 @@ NAMES = {
     "astral and compatibility": "Stars \U0001f31f\uff71 e\u0301 \u2028",
 }
 NUMBERS = {"integer-valued float": 3.0, "fraction": 2.5, "tiny": 1e-7, "large": 1e21}
-
-
-def credential(name: str, credits: float) -> dict:
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": DID, "type": ["Profile"], "name": "Interop \u00e9cole"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:3c4d5e6f-7081-4923-8b4c-5d6e7f809102",
-                "type": ["Achievement"],
-                "name": name,
-                "criteria": {"narrative": "Did it."},
-                "creditsAvailable": credits,
-            },
-        },
-    }
 
 
 async def ours_verify(document: dict) -> list[tuple[bool, str]]:
@@ -62,7 +39,7 @@ def tampered(document: dict) -> dict:
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("number", NUMBERS)
 async def test_eddsa_jcs_2022_matches_byte_for_byte(js, name, number):
-    document = credential(NAMES[name], NUMBERS[number])
+    document = open_badge(NAMES[name], NUMBERS[number])
     mine = add_proof(
         document,
         create_proof(
@@ -80,7 +57,7 @@ async def test_eddsa_jcs_2022_matches_byte_for_byte(js, name, number):
 
 @pytest.mark.parametrize("name", NAMES)
 async def test_ed25519_signature_2020_from_javascript_verifies(js, name):
-    document = credential(NAMES[name], 2.5)
+    document = open_badge(NAMES[name], 2.5)
     document["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")
     theirs = js.sign(copy.deepcopy(document), SEED, CREATED, suite="Ed25519Signature2020")
     assert theirs["proof"]["type"] == "Ed25519Signature2020"
