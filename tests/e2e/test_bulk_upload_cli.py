@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from b4g.core.infra.kafka import ensure_topics
-from tests.e2e.test_issue_verify_revoke import cli
-from tests.e2e.test_services import start_service
+from tests.e2e.test_services import issuer_cli, start_service
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +27,8 @@ async def issuer_service(stack, prefix, monkeypatch):
     monkeypatch.setenv("B4G_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     database = await stack.new_database("issuer")
     proc, base = start_service("issuer", database, stack.bootstrap, prefix)
-    env = {**os.environ, "B4G_DATABASE_URL": database}
-    platform = cli(env, "create-platform", "Bulk platform")["platformId"]
-    token = cli(env, "create-key", "--platform", platform)["token"]
+    platform = issuer_cli(database, "create-platform", "Bulk platform")["platformId"]
+    token = issuer_cli(database, "create-key", "--platform", platform)["token"]
     yield base, token
     proc.kill()
     proc.wait()
