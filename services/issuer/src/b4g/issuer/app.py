@@ -5,15 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from litestar.datastructures import State
 from litestar.di import Provide
 
 from b4g.core.infra.migrate import Migration, load_migrations
-from b4g.core.infra.service import Runtime, ServiceSpec
+from b4g.core.infra.service import Loop, Runtime, ServiceSpec
 from b4g.core.infra.settings import SettingsError
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
@@ -65,10 +63,8 @@ def key_provider(settings: IssuerSettings) -> KeyProvider:
     raise SettingsError("no master key configured (B4G_MASTER_KEY or B4G_MASTER_KEY_FILE)")
 
 
-def build_context(runtime: Runtime) -> IssuerContext:
+def build_context(runtime: Runtime[IssuerSettings]) -> IssuerContext:
     settings = runtime.settings
-    if not isinstance(settings, IssuerSettings):
-        raise SettingsError("the issuer needs IssuerSettings")
     return IssuerContext(
         pool=runtime.require_pool(),
         keys=key_provider(settings),
@@ -81,48 +77,49 @@ def build_context(runtime: Runtime) -> IssuerContext:
     )
 
 
-class ContextCell:
-    """Holds the IssuerContext (and the issuance queue) once the lifespan has opened the pool."""
+class QueueCell:
+    """Holds the process's issuance queue, made with the context at start-up."""
 
     def __init__(self) -> None:
-        self.context: IssuerContext | None = None
         self.batcher: IssuanceBatcher | None = None
 
 
-def provide_context(state: State) -> IssuerContext:
-    context: IssuerContext | None = state.issuer.context
-    if context is None:
-        raise RuntimeError("issuer context used before start-up")
-    return context
+def service_spec() -> ServiceSpec[IssuerSettings, IssuerContext]:
+    cell = QueueCell()
 
-
-def service_spec() -> ServiceSpec:
-    cell = ContextCell()
-
-    def open_context(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-        # Runs in the lifespan after the pool opened: a missing master key stops start-up here.
-        cell.context = build_context(runtime)
-        settings = runtime.settings
-        assert isinstance(settings, IssuerSettings)
+    def open_context(runtime: Runtime[IssuerSettings]) -> IssuerContext:
+        ctx = build_context(runtime)
         cell.batcher = IssuanceBatcher(
-            cell.context,
+            ctx,
             tracer=runtime.telemetry.tracer("b4g.issuer.issuance"),
-            max_batch=settings.issue_batch_max,
+            max_batch=runtime.settings.issue_batch_max,
         )
-        loops = [
-            run_publisher(cell.context, interval=settings.status_publish_interval),
-            cell.batcher.run(lanes=settings.issue_batch_lanes),
+        return ctx
+
+    def loops(runtime: Runtime[IssuerSettings], ctx: IssuerContext) -> Sequence[Loop]:
+        settings = runtime.settings
+        batcher = cell.batcher
+        assert batcher is not None  # made by open_context, which runs first
+        found = [
+            Loop(
+                "status-list publisher",
+                lambda: run_publisher(ctx, interval=settings.status_publish_interval),
+            ),
+            Loop("issuance batches", lambda: batcher.run(lanes=settings.issue_batch_lanes)),
         ]
         if settings.bulk_workers > 0:
-            loops.append(
-                bulk.run_worker(
-                    cell.context,
-                    lanes=settings.bulk_workers,
-                    batch=settings.issue_batch_max,
-                    poll_interval=settings.bulk_poll_interval,
+            found.append(
+                Loop(
+                    "bulk jobs",
+                    lambda: bulk.run_worker(
+                        ctx,
+                        lanes=settings.bulk_workers,
+                        batch=settings.issue_batch_max,
+                        poll_interval=settings.bulk_poll_interval,
+                    ),
                 )
             )
-        return loops
+        return found
 
     return ServiceSpec(
         name="issuer",
@@ -134,12 +131,10 @@ def service_spec() -> ServiceSpec:
         ),
         version="0.1.0",
         route_handlers=ROUTES,
+        build_context=open_context,
         migrations=issuer_migrations(),
-        background=open_context,
-        consumers=lambda runtime: label_consumers(runtime, lambda: cell.context),
-        dependencies={
-            "ctx": Provide(provide_context, sync_to_thread=False),
-            "principal": Provide(provide_principal),
-        },
+        background=loops,
+        consumers=label_consumers,
+        dependencies={"principal": Provide(provide_principal)},
         extra_state={"issuer": cell},
     )

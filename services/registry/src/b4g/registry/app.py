@@ -8,9 +8,10 @@ from b4g.registry.api.quality_routes import QUALITY_ROUTES
 from b4g.registry.api.routes import ROUTES
 from b4g.registry.consumers.expiry import expiry_loops
 from b4g.registry.consumers.issuer_events import consumers
+from b4g.registry.settings import RegistrySettings
 
 
-def service_spec() -> ServiceSpec:
+def service_spec() -> ServiceSpec[RegistrySettings, None]:
     return ServiceSpec(
         name="registry",
         title="Badges4Good registry",
@@ -19,6 +20,7 @@ def service_spec() -> ServiceSpec:
         ),
         version="0.1.0",
         route_handlers=[*ROUTES, *QUALITY_ROUTES],
+        build_context=lambda _runtime: None,
         migrations=load_migrations("b4g.registry", "b4g.registry.store.migrations"),
         background=expiry_loops,
         consumers=consumers,

@@ -13,9 +13,11 @@ from b4g.verifier.api.verify import (
     verify_presentation,
 )
 from b4g.verifier.consumers.events import consumers
+from b4g.verifier.settings import VerifierSettings
+from b4g.verifier.usecases.verification import LocalVerification
 
 
-def service_spec() -> ServiceSpec:
+def service_spec() -> ServiceSpec[VerifierSettings, LocalVerification]:
     return ServiceSpec(
         name="verifier",
         title="Badges4Good verifier",
@@ -34,6 +36,7 @@ def service_spec() -> ServiceSpec:
             verify_submitted,
             verify_uploaded,
         ],
+        build_context=LocalVerification.for_runtime,
         migrations=load_migrations("b4g.verifier", "b4g.verifier.store.migrations"),
         consumers=consumers,
     )

@@ -24,6 +24,7 @@ from b4g.core.events.envelope import CloudEvent, decode_event
 from b4g.core.events.topics import topic_name
 from b4g.core.infra.db import Conn
 from b4g.core.infra.kafka import new_consumer
+from b4g.core.infra.supervise import Health
 from b4g.core.infra.telemetry import extract_context
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class ConsumerConfig:
     topic_prefix: str = ""
     max_attempts: int = 5
     retry_backoff: float = 0.2
+    stale_after: float = 30.0  # seconds without a completed poll before `/ready` says so
 
 
 class InboxConsumer:
@@ -66,6 +68,8 @@ class InboxConsumer:
         self.skipped = 0
         self.dead_lettered = 0
         self.started = asyncio.Event()
+        self.health = Health(f"consumer {config.name}", stale_after=config.stale_after)
+        self._positions: dict[TopicPartition, int] = {}  # next offset to process, per partition
 
     def stop(self) -> None:
         self._stopping.set()
@@ -84,6 +88,7 @@ class InboxConsumer:
         try:
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=200)
+                self._rewind_if_forgotten(consumer)
                 if not batches and consumer.assignment() and self._on_caught_up is not None:
                     await self._caught_up()
                 done: dict[TopicPartition, int] = {}
@@ -93,9 +98,40 @@ class InboxConsumer:
                             break
                         await self._process(record)
                         done[partition] = record.offset + 1
+                self._positions.update(done)
                 await self._commit(consumer, done)
+                self._measure_lag(consumer)
+                self.health.progressed()
         finally:
             await consumer.stop()
+
+    def _rewind_if_forgotten(self, consumer: AIOKafkaConsumer) -> None:
+        """A partition whose end is now before what we already processed was lost by the broker
+        (re-created topics, a broker that kept its data in memory): its offsets mean other
+        events now. Read it again from the start; the inbox skips what was applied already."""
+        for partition in consumer.assignment() & self._positions.keys():
+            position, end = self._positions[partition], consumer.highwater(partition)
+            if end is not None and end < position:
+                log.warning(
+                    "inbox: the broker forgot events already processed; re-reading",
+                    extra={
+                        "topic": partition.topic,
+                        "partition": partition.partition,
+                        "position": position,
+                        "end": end,
+                    },
+                )
+                del self._positions[partition]
+                consumer.seek_to_beginning(partition)
+
+    def _measure_lag(self, consumer: AIOKafkaConsumer) -> None:
+        """Events on the broker not yet processed, over the partitions this member has read."""
+        lag = 0
+        for partition in consumer.assignment():
+            end, position = consumer.highwater(partition), self._positions.get(partition)
+            if end is not None and position is not None:
+                lag += max(0, end - position)
+        self.health.detail["lag"] = float(lag)
 
     async def _caught_up(self) -> None:
         """Nothing left to read on any assigned partition: tell whoever judges freshness."""
@@ -139,6 +175,7 @@ class InboxConsumer:
                     break
                 except _TRANSIENT as exc:
                     # Infrastructure is down: wait for it, however long, unless stopping.
+                    self.health.failed(exc)
                     log.warning("inbox: database unavailable, retrying", extra={"error": str(exc)})
                     if self._stopping.is_set():
                         raise

@@ -12,13 +12,14 @@ import logging
 import time
 import uuid
 import zlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from asyncpg.pool import PoolConnectionProxy
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
@@ -27,6 +28,7 @@ from b4g.core.events.envelope import CloudEvent, encode_event
 from b4g.core.events.topics import topic_name
 from b4g.core.infra.db import Conn
 from b4g.core.infra.kafka import ensure_topics
+from b4g.core.infra.supervise import Health, describe
 from b4g.core.infra.telemetry import current_trace_headers, extract_context, inject_headers
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,24 @@ _PURGE = (
     "WITH gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $2)"
     " AND published_at < now() - make_interval(secs => $1) RETURNING 1)"
     " SELECT count(*) FROM gone"
+)
+
+
+# The oldest unpublished row of every shard, each the first entry of its partial index.
+_BACKLOG_AGE = (
+    "SELECT extract(epoch FROM now() - min(o.created_at)) FROM generate_series(0, $1 - 1) AS s,"
+    " LATERAL (SELECT created_at FROM outbox WHERE shard = s AND published_at IS NULL"
+    " ORDER BY id LIMIT 1) AS o"
+)
+_MEASURE_EVERY_SECONDS = 5.0
+# Outages the relay waits out; anything else is also retried, but logged with its traceback.
+_EXPECTED_OUTAGES = (
+    KafkaError,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    TimeoutError,
 )
 
 
@@ -99,6 +119,7 @@ class RelayConfig:
     max_backoff: float = 5.0
     retention: float = 3600.0  # seconds a published row is kept before it is purged
     purge_interval: float = 60.0
+    stale_after: float = 30.0  # seconds without a successful pass before `/ready` says so
 
 
 ProducerFactory = Callable[[], AIOKafkaProducer]
@@ -122,25 +143,33 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._stopping = asyncio.Event()
         self._shards_held_elsewhere = False  # by the last pass
+        self._listener: PoolConnectionProxy[asyncpg.Record] | None = None
+        self._measured_at = 0.0
         self.published = 0
+        self.health = Health("outbox relay", stale_after=config.stale_after)
 
     async def run(self) -> None:
-        """Publish until `stop()`; backs off while the broker or database is unavailable."""
-        unlisten = await self._listen()
+        """Publish until `stop()`. Any failure (broker, database, a bug) is logged, backed off
+        and retried here; `health` says whether passes are succeeding."""
         backoff = 0.1
         purged_at = time.monotonic()
         try:
             while not self._stopping.is_set():
                 try:
+                    await self._ensure_listening()
                     sent = await self.publish_pending()
                     if time.monotonic() - purged_at > self._config.purge_interval:
                         purged_at = time.monotonic()
                         await self.purge_published()
+                    await self._measure_backlog()
+                    self.health.progressed()
                     backoff = 0.1
-                except (KafkaError, OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                except Exception as exc:
+                    self.health.failed(exc)
                     log.warning(
                         "outbox relay: publishing failed, retrying",
-                        extra={"error": str(exc), "backoff_s": backoff},
+                        exc_info=not isinstance(exc, _EXPECTED_OUTAGES),
+                        extra={"error": describe(exc), "backoff_s": backoff},
                     )
                     await self._drop_producer()
                     await self._sleep(backoff)
@@ -153,8 +182,18 @@ class OutboxRelay:
                         self._config.poll_interval, wake_on_notify=not self._shards_held_elsewhere
                     )
         finally:
-            await unlisten()
+            await self._unlisten()
             await self._drop_producer()
+
+    async def _measure_backlog(self) -> None:
+        """The age of the oldest unpublished row (first entry of each shard's partial index),
+        every few seconds: what `/ready` and the backlog gauge report."""
+        if time.monotonic() - self._measured_at < _MEASURE_EVERY_SECONDS:
+            return
+        async with self._pool.acquire() as conn:
+            age = await conn.fetchval(_BACKLOG_AGE, self._config.shards)
+        self._measured_at = time.monotonic()
+        self.health.detail["backlog_age_s"] = float(age or 0.0)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -257,28 +296,38 @@ class OutboxRelay:
             except (KafkaError, OSError, TimeoutError):
                 pass
 
-    async def _listen(self) -> Callable[[], Awaitable[None]]:
-        """LISTEN for commits of new rows so latency isn't bound to the poll interval.
-
-        Returns the function that stops listening; polling alone still works when it fails.
-        """
+    async def _ensure_listening(self) -> None:
+        """LISTEN for commits of new rows so latency isn't bound to the poll interval, on a
+        connection of its own; after a database restart that connection is gone, so a new one
+        is taken. Polling alone still works while this fails."""
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        await self._unlisten()
         try:
             conn = await self._pool.acquire()
-        except (OSError, asyncpg.PostgresError):
-            return _nothing
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+            return
+        try:
+            await conn.add_listener(NOTIFY_CHANNEL, self._wake)
+        except BaseException:
+            await self._pool.release(conn)
+            raise
+        self._listener = conn
 
-        def wake(*_: object) -> None:
-            self._wakeup.set()
+    def _wake(self, *_: object) -> None:
+        self._wakeup.set()
 
-        await conn.add_listener(NOTIFY_CHANNEL, wake)
-
-        async def unlisten() -> None:
-            try:
-                await conn.remove_listener(NOTIFY_CHANNEL, wake)
-            finally:
-                await self._pool.release(conn)
-
-        return unlisten
+    async def _unlisten(self) -> None:
+        conn, self._listener = self._listener, None
+        if conn is None:
+            return
+        try:
+            if not conn.is_closed():
+                await conn.remove_listener(NOTIFY_CHANNEL, self._wake)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            pass  # the connection died with the database; releasing it is all there is to do
+        finally:
+            await self._pool.release(conn)
 
     async def _sleep(self, seconds: float, *, wake_on_notify: bool = True) -> None:
         try:
@@ -288,7 +337,3 @@ class OutboxRelay:
         except TimeoutError:
             pass
         self._wakeup.clear()
-
-
-async def _nothing() -> None:
-    return None

@@ -16,19 +16,20 @@ import os
 import signal
 import socket
 import sys
+from typing import Any
 
 import uvicorn
 
 from b4g.core.infra.devstack import die_with_parent
 from b4g.core.infra.logs import setup_logging
 from b4g.core.infra.service import ServiceSpec, create_app
-from b4g.core.infra.settings import BaseSettings
+from b4g.core.infra.settings import S
 from b4g.core.infra.telemetry import setup_telemetry
 
 log = logging.getLogger(__name__)
 
 
-def serve(spec: ServiceSpec, settings: BaseSettings) -> None:
+def serve(spec: ServiceSpec[S, Any], settings: S) -> None:
     setup_logging(settings.service_name, level=settings.log_level, json_format=settings.log_json)
     if bool(settings.tls_cert_file) != bool(settings.tls_key_file):
         raise SystemExit("B4G_TLS_CERT_FILE and B4G_TLS_KEY_FILE must be set together")
@@ -65,7 +66,7 @@ def serve(spec: ServiceSpec, settings: BaseSettings) -> None:
     sys.exit(_supervise(children))
 
 
-def _run(spec: ServiceSpec, settings: BaseSettings, listener: socket.socket | None = None) -> None:
+def _run(spec: ServiceSpec[S, Any], settings: S, listener: socket.socket | None = None) -> None:
     telemetry = setup_telemetry(
         settings.service_name, otlp_endpoint=settings.otel_exporter_otlp_endpoint
     )

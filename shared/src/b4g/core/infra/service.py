@@ -11,14 +11,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 import swagger_ui_bundle
-from litestar import Litestar, MediaType, Response, get
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -33,29 +33,32 @@ from b4g.core.infra.inbox import InboxConsumer
 from b4g.core.infra.kafka import broker_reachable, ensure_topics, new_producer
 from b4g.core.infra.migrate import Migration, migrate
 from b4g.core.infra.outbox import OutboxRelay, RelayConfig
-from b4g.core.infra.problems import (
-    EXCEPTION_HANDLERS,
-    Problem,
-    document_problems,
-    problem_response,
-)
+from b4g.core.infra.problems import EXCEPTION_HANDLERS, document_problems
+from b4g.core.infra.readiness import health, observe_health, ready
 from b4g.core.infra.settings import BaseSettings
+from b4g.core.infra.supervise import Health, supervise
 from b4g.core.infra.telemetry import Telemetry
 
 log = logging.getLogger(__name__)
 
 
+S = TypeVar("S", bound=BaseSettings)
+C = TypeVar("C")
+
+
 @dataclass
-class Runtime:
+class Runtime(Generic[S]):
     """What one process holds while it runs; reachable from handlers as `state.runtime`."""
 
-    settings: BaseSettings
+    settings: S
     telemetry: Telemetry
     pool: asyncpg.Pool | None = None
+    context: Any = None  # the service's typed context, built once the pool is open
     relay: OutboxRelay | None = None
     consumers: list[InboxConsumer] = field(default_factory=list)
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    background: list[asyncio.Task[None]] = field(default_factory=list)
+    healths: list[Health] = field(default_factory=list)  # of every supervised task
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # stopped with grace
+    background: list[asyncio.Task[None]] = field(default_factory=list)  # cancelled
     _broker_ok: tuple[float, bool] = (0.0, False)
 
     def require_pool(self) -> asyncpg.Pool:
@@ -71,67 +74,65 @@ class Runtime:
             self._broker_ok = (time.monotonic(), ok)
         return ok
 
-
-ConsumerFactory = Callable[[Runtime], Sequence[InboxConsumer]]
-# Long-running loops of a service (schedulers, sweepers); cancelled at shutdown.
-TaskFactory = Callable[[Runtime], Sequence[Coroutine[Any, Any, None]]]
+    def supervise(
+        self,
+        name: str,
+        run: Callable[[], Awaitable[None]],
+        health: Health | None = None,
+        *,
+        stoppable: bool = False,
+    ) -> None:
+        """Run `run` under supervision (restarted after any failure). Stoppable tasks (relay,
+        consumers) are asked to stop and given the grace period at shutdown; others are
+        cancelled."""
+        health = health or Health(name)
+        self.healths.append(health)
+        task = asyncio.create_task(supervise(run, health), name=name)
+        (self.tasks if stoppable else self.background).append(task)
 
 
 @dataclass(frozen=True)
-class ServiceSpec:
+class Loop:
+    """A long-running loop of a service (scheduler, sweeper, publisher), run supervised."""
+
+    name: str
+    run: Callable[[], Awaitable[None]]
+
+
+ContextBuilder = Callable[[Runtime[S]], C]
+ConsumerFactory = Callable[[Runtime[S], C], Sequence[InboxConsumer]]
+LoopFactory = Callable[[Runtime[S], C], Sequence[Loop]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec(Generic[S, C]):
+    """A service: its routes and migrations, and how its context is built once the database
+    pool is open. The context is built before any consumer or loop starts, handed to them,
+    and injected into handlers as `ctx`."""
+
     name: str
     title: str
     description: str
     version: str
     route_handlers: Sequence[ControllerRouterHandler]
+    build_context: ContextBuilder[S, C]
     migrations: Sequence[Migration] = ()
-    consumers: ConsumerFactory | None = None
-    background: TaskFactory | None = None
+    consumers: ConsumerFactory[S, C] | None = None
+    background: LoopFactory[S, C] | None = None
     dependencies: dict[str, Provide] = field(default_factory=dict)
     extra_state: dict[str, Any] = field(default_factory=dict)
 
 
-@get(
-    "/health", tags=["operations"], summary="Liveness", include_in_schema=True, sync_to_thread=False
-)
-def health(state: State) -> dict[str, str]:
-    """The process is alive. It does not check dependencies (see `/ready`)."""
-    return {"status": "ok", "service": state.runtime.settings.service_name}
+def provide_context(state: State) -> Any:
+    context = state.runtime.context
+    if context is None:
+        raise RuntimeError("service context used before start-up")
+    return context
 
 
-@get("/ready", tags=["operations"], summary="Readiness")
-async def ready(state: State) -> Response[Any]:
-    """Ready when the database and the Kafka broker are reachable; 503 otherwise."""
-    runtime: Runtime = state.runtime
-    checks = {"database": await _database_ok(runtime), "broker": await runtime.broker_ready()}
-    if all(checks.values()):
-        return Response({"status": "ready", "checks": checks}, media_type=MediaType.JSON)
-    failing = ", ".join(name for name, ok in checks.items() if not ok)
-    return problem_response(
-        Problem(
-            type="https://badges4good.org/problems/not_ready",
-            title="Service not ready",
-            status=503,
-            code="not_ready",
-            detail=f"unreachable: {failing}",
-            instance="/ready",
-        )
-    )
-
-
-async def _database_ok(runtime: Runtime) -> bool:
-    if runtime.pool is None:
-        return False
-    try:
-        async with asyncio.timeout(2):
-            await runtime.pool.fetchval("SELECT 1")
-        return True
-    except (OSError, asyncpg.PostgresError, TimeoutError, asyncpg.InterfaceError):
-        return False
-
-
-def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) -> Litestar:
-    runtime = Runtime(settings=settings, telemetry=telemetry)
+def create_app(spec: ServiceSpec[S, C], settings: S, telemetry: Telemetry) -> Litestar:
+    runtime: Runtime[S] = Runtime(settings=settings, telemetry=telemetry)
+    observe_health(telemetry.meter_provider.get_meter("b4g.runtime"), runtime.healths)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -177,7 +178,7 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
             *spec.route_handlers,
         ],
         lifespan=[lifespan],
-        dependencies=spec.dependencies,
+        dependencies={"ctx": Provide(provide_context, sync_to_thread=False), **spec.dependencies},
         state=State({"runtime": runtime, **spec.extra_state}),
         openapi_config=openapi,
         exception_handlers=dict(EXCEPTION_HANDLERS),
@@ -196,7 +197,7 @@ def create_app(spec: ServiceSpec, settings: BaseSettings, telemetry: Telemetry) 
     return app
 
 
-async def _start(spec: ServiceSpec, runtime: Runtime) -> None:
+async def _start(spec: ServiceSpec[S, C], runtime: Runtime[S]) -> None:
     settings = runtime.settings
     if settings.migrate_on_start:
         applied = await migrate(settings.database_url, list(spec.migrations))
@@ -210,9 +211,11 @@ async def _start(spec: ServiceSpec, runtime: Runtime) -> None:
         min_size=settings.database_pool_min,
         max_size=settings.database_pool_max,
     )
-    runtime.tasks.append(asyncio.create_task(_ensure_topics_forever(settings), name="topics"))
+    context = spec.build_context(runtime)  # a missing master key stops start-up here
+    runtime.context = context
+    runtime.supervise("topics", lambda: _ensure_topics(settings))
     if settings.run_relay:
-        runtime.relay = OutboxRelay(
+        relay = runtime.relay = OutboxRelay(
             runtime.pool,
             RelayConfig(
                 bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -225,44 +228,23 @@ async def _start(spec: ServiceSpec, runtime: Runtime) -> None:
             lambda: new_producer(settings.kafka_bootstrap_servers),
             runtime.telemetry.tracer("b4g.outbox"),
         )
-        runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
+        runtime.supervise("outbox relay", relay.run, relay.health, stoppable=True)
     if settings.run_consumers and spec.consumers is not None:
-        runtime.consumers = list(spec.consumers(runtime))
+        runtime.consumers = list(spec.consumers(runtime, context))
         for consumer in runtime.consumers:
-            runtime.tasks.append(asyncio.create_task(_run_forever(consumer), name="consumer"))
+            runtime.supervise(consumer.health.name, consumer.run, consumer.health, stoppable=True)
     if spec.background is not None:
-        for loop in spec.background(runtime):
-            runtime.background.append(asyncio.create_task(loop))
+        for loop in spec.background(runtime, context):
+            runtime.supervise(loop.name, loop.run)
 
 
-async def _ensure_topics_forever(settings: BaseSettings) -> None:
-    delay = 0.5
-    while True:
-        try:
-            await ensure_topics(
-                settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix
-            )
-            return
-        except Exception as exc:  # broker not up yet: keep trying, the relay waits too
-            log.warning("creating topics failed, retrying", extra={"error": str(exc)})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10)
+async def _ensure_topics(settings: BaseSettings) -> None:
+    """Create the topics once at start-up (the broker may not be up yet: supervision retries;
+    the relay re-creates them whenever it rebuilds its producer)."""
+    await ensure_topics(settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix)
 
 
-async def _run_forever(consumer: InboxConsumer) -> None:
-    """Restart a consumer whose broker connection broke, until shutdown."""
-    while True:
-        try:
-            await consumer.run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("consumer stopped, restarting", extra={"error": str(exc)})
-            await asyncio.sleep(2)
-
-
-async def _stop(runtime: Runtime) -> None:
+async def _stop(runtime: Runtime[Any]) -> None:
     for task in runtime.background:
         task.cancel()
     await asyncio.gather(*runtime.background, return_exceptions=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from b4g.core.events.envelope import CloudEvent
 from b4g.core.events.payloads import LabelEventV1, decode_payload
@@ -17,19 +17,15 @@ from b4g.issuer.usecases.quality_label import LabelIssuer, follow_label
 
 
 def label_consumers(
-    runtime: Runtime, context: Callable[[], IssuerContext | None]
+    runtime: Runtime[IssuerSettings], ctx: IssuerContext
 ) -> Sequence[InboxConsumer]:
     settings = runtime.settings
-    assert isinstance(settings, IssuerSettings)
     ids = (settings.label_platform_id, settings.label_issuer_id, settings.label_achievement_id)
     if not all(ids):
         return []
     network = LabelIssuer(*(uuid.UUID(value) for value in ids))
 
     async def handle(conn: Conn, event: CloudEvent) -> None:
-        ctx = context()
-        if ctx is None:
-            raise RuntimeError("issuer context not ready yet")  # retried by the inbox
         payload = decode_payload(event.data)
         if isinstance(payload, LabelEventV1):
             await follow_label(ctx, network, event.type, payload)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from b4g.core.infra.fetch import SafeFetcher, policy_for
-from b4g.core.infra.service import Runtime
+from b4g.core.infra.service import Loop, Runtime
+from b4g.registry.settings import RegistrySettings
 from b4g.registry.usecases.quality import QualityLabel
 from b4g.registry.usecases.registry import Registry
 
@@ -18,7 +18,7 @@ EXPIRY_INTERVAL_SECONDS = 60.0
 MONITOR_INTERVAL_SECONDS = 3600.0
 
 
-async def _expire_forever(runtime: Runtime) -> None:
+async def _expire_forever(runtime: Runtime[RegistrySettings]) -> None:
     registry = Registry(runtime.require_pool(), domain=runtime.settings.public_base_url)
     while True:
         try:
@@ -30,7 +30,7 @@ async def _expire_forever(runtime: Runtime) -> None:
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
-async def _monitor_forever(runtime: Runtime) -> None:
+async def _monitor_forever(runtime: Runtime[RegistrySettings]) -> None:
     fetcher = SafeFetcher(policy_for(runtime.settings))  # did:web documents of labelled orgs
     quality = QualityLabel(runtime.require_pool(), fetch=fetcher.fetch_json)
     while True:
@@ -43,5 +43,8 @@ async def _monitor_forever(runtime: Runtime) -> None:
         await asyncio.sleep(MONITOR_INTERVAL_SECONDS)
 
 
-def expiry_loops(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-    return [_expire_forever(runtime), _monitor_forever(runtime)]
+def expiry_loops(runtime: Runtime[RegistrySettings], _ctx: None) -> Sequence[Loop]:
+    return [
+        Loop("label expiry", lambda: _expire_forever(runtime)),
+        Loop("label monitoring", lambda: _monitor_forever(runtime)),
+    ]

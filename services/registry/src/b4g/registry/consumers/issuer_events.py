@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from b4g.core.events.topics import ISSUER_CREDENTIALS, ISSUER_PROFILES
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.service import Runtime
+from b4g.registry.settings import RegistrySettings
 from b4g.registry.usecases.label_evidence import apply_issuer_event
 
 
-def consumers(runtime: Runtime) -> Sequence[InboxConsumer]:
+def consumers(runtime: Runtime[RegistrySettings], _ctx: None) -> Sequence[InboxConsumer]:
     settings = runtime.settings
     return [
         InboxConsumer(

@@ -75,10 +75,8 @@ NOT_VERIFIED = ResponseSpec(
 
 
 def verification_of(state: State) -> LocalVerification:
-    """Built on first use (the pool exists only once the app has started), then reused."""
-    if "verification" not in state:
-        state.verification = LocalVerification.for_runtime(state.runtime)
-    verification: LocalVerification = state.verification
+    """The process's verification context, built at start-up (ServiceSpec.build_context)."""
+    verification: LocalVerification = state.runtime.context
     return verification
 
 

@@ -10,12 +10,16 @@ import asyncpg
 from b4g.core.events.topics import ISSUER_PROFILES, ISSUER_STATUS_LISTS, REGISTRY_TRUST
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.service import Runtime
+from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER, apply_event, mark_caught_up
+from b4g.verifier.usecases.verification import LocalVerification
 
 MARK_EVERY_SECONDS = 2.0  # the freshness mark need not be written on every idle poll
 
 
-def consumers(runtime: Runtime) -> Sequence[InboxConsumer]:
+def consumers(
+    runtime: Runtime[VerifierSettings], _ctx: LocalVerification
+) -> Sequence[InboxConsumer]:
     settings = runtime.settings
     pool = runtime.require_pool()
     return [

@@ -74,9 +74,8 @@ class LocalVerification:
         )
 
     @classmethod
-    def for_runtime(cls, runtime: Runtime) -> LocalVerification:
+    def for_runtime(cls, runtime: Runtime[VerifierSettings]) -> LocalVerification:
         settings = runtime.settings
-        assert isinstance(settings, VerifierSettings)
         policy = policy_for(settings)
         schema_dir = Path(settings.schema_dir) if settings.schema_dir else None
         registry = (
