@@ -32,8 +32,8 @@ from b4g.core.infra.telemetry import setup_telemetry
 from b4g.issuer.app import service_spec
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import platforms
-from tests.integration.test_issuer_support import ISSUER_BASE, MASTER_KEY, VERIFIER_BASE
 from tests.integration.test_issuer_issuance import ACHIEVEMENT, PROFILE
+from tests.integration.test_issuer_support import ISSUER_BASE, MASTER_KEY, VERIFIER_BASE
 from tests.integration.test_messaging import event, read_topic, relay_for
 
 pytestmark = pytest.mark.integration
@@ -128,7 +128,7 @@ async def test_relay_resumes_after_postgres_restart_under_load(
         assert relay.health.last_error is not None, "the relay saw the outage"
         assert relay.health.problem() is None, "and is healthy again"
         assert not supervised.done(), "the relay is still running"
-        print(f"{len(written)} events, backlog drained {drained_in:.1f} s after the writers stopped")
+        print(f"{len(written)} events, drained {drained_in:.1f} s after the writers stopped")
     finally:
         relay.stop()
         await asyncio.wait_for(supervised, 10)
