@@ -147,8 +147,9 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
 
         # The scheme is public data, versioned; only registry admins publish.
         scheme = (await client.get("/scheme")).json()
-        assert scheme["version"] == 1 and scheme["validity_days"] == 1095
-        assert scheme["activity"]["min_active_months"] == 6
+        assert scheme["version"] == 1 and scheme["validityDays"] == 1095
+        assert scheme["activity"]["minActiveMonths"] == 6
+        assert scheme["monitoring"]["revocationSpikeRatio"] == 0.25
         assert {c["id"] for c in scheme["criteria"]} >= {
             "platform_registration",
             "organiser_verified",
@@ -164,7 +165,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
             )
         ).json()
 
-        shorter = {k: v for k, v in scheme.items() if k != "version"} | {"validity_days": 365}
+        shorter = {k: v for k, v in scheme.items() if k != "version"} | {"validityDays": 365}
         assert (
             await client.post("/scheme", headers=bearer(assessor), json=shorter)
         ).status_code == 403
@@ -172,7 +173,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
         assert broken.status_code == 422 and broken.json()["code"] == "invalid_scheme"
         published = await client.post("/scheme", headers=bearer(admin), json=shorter)
         assert published.status_code == 201 and published.json()["version"] == 2
-        assert (await client.get("/scheme/1")).json()["validity_days"] == 1095
+        assert (await client.get("/scheme/1")).json()["validityDays"] == 1095
         assert (await client.get("/scheme/9")).status_code == 404
 
         # Organisation facts: platform verification by registry admins, values by the org.

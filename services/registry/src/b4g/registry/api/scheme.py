@@ -9,6 +9,7 @@ from litestar.params import JSONBody, Parameter
 
 from b4g.registry.api.deps import API_KEY, Caller, Ctx
 from b4g.registry.usecases import scheme
+from b4g.registry.usecases.scheme import VersionedScheme
 
 
 @get(
@@ -17,7 +18,7 @@ from b4g.registry.usecases import scheme
     summary="The current Quality Label scheme: criteria, periods, activity and monitoring rules",
     cache=60,
 )
-async def current_scheme(ctx: Ctx) -> dict[str, Any]:
+async def current_scheme(ctx: Ctx) -> VersionedScheme:
     return await scheme.read(ctx)
 
 
@@ -29,7 +30,7 @@ async def current_scheme(ctx: Ctx) -> dict[str, Any]:
 )
 async def scheme_version(
     ctx: Ctx, version: Annotated[int, Parameter(ge=1, le=2**31 - 1)]
-) -> dict[str, Any]:
+) -> VersionedScheme:
     return await scheme.read(ctx, version)
 
 
@@ -43,7 +44,7 @@ async def scheme_version(
 )
 async def publish_scheme(
     ctx: Ctx, principal: Caller, data: JSONBody[dict[str, Any]]
-) -> dict[str, Any]:
+) -> VersionedScheme:
     return await scheme.publish(ctx, principal, data)
 
 

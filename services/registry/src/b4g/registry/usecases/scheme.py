@@ -16,13 +16,21 @@ from b4g.registry.usecases.context import RegistryContext
 from b4g.registry.usecases.label_evidence import current_scheme
 
 
-async def read(ctx: RegistryContext, version: int | None = None) -> dict[str, Any]:
+class VersionedScheme(Scheme, frozen=True, kw_only=True, rename="camel"):
+    version: int
+
+
+def _versioned(version: int, scheme: Scheme) -> VersionedScheme:
+    return VersionedScheme(version=version, **msgspec.structs.asdict(scheme))
+
+
+async def read(ctx: RegistryContext, version: int | None = None) -> VersionedScheme:
     async with ctx.pool.acquire() as conn:
         number, scheme = await current_scheme(conn, version)
-    return {"version": number, **msgspec.to_builtins(scheme)}
+    return _versioned(number, scheme)
 
 
-async def publish(ctx: RegistryContext, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
+async def publish(ctx: RegistryContext, who: Principal, data: dict[str, Any]) -> VersionedScheme:
     """A new version from a whole scheme (as `read` returns it, without `version`)."""
     who.require("scheme.publish")
     now = ctx.clock()
@@ -34,4 +42,4 @@ async def publish(ctx: RegistryContext, who: Principal, data: dict[str, Any]) ->
     async with ctx.pool.acquire() as conn, conn.transaction():
         version = await store.insert_scheme(conn, body, who.actor)
         await audit.record(conn, now, who.actor, "scheme.publish", f"scheme:{version}", after=body)
-    return {"version": version, **body}
+    return _versioned(version, scheme)
