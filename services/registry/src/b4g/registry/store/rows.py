@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -237,6 +237,3 @@ class RegistryData:
 class SchemeRow:
     version: int
     scheme: Any
-
-
-MonthlyIssued = dict[date, int]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
@@ -54,7 +54,7 @@ async def govern(
     ctx: RegistryContext,
     who: Principal,
     grant_id: uuid.UUID,
-    action: Literal["suspend", "reinstate"] | str,
+    action: str,
     command: Reason,
 ) -> Outcome:
     """Suspend or reinstate (committee); withdrawal goes through a confirmed decision."""
