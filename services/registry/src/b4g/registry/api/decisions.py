@@ -23,7 +23,7 @@ from b4g.registry.usecases.grants import Outcome, Reason
 async def propose_decision(
     ctx: Ctx, principal: Caller, app_id: FromPath[uuid.UUID], data: JSONBody[Proposal]
 ) -> Proposed:
-    return await decisions.propose(ctx, principal, data.decision, app_id, data.reason)
+    return await decisions.propose_decision(ctx, principal, app_id, data)
 
 
 @post(
@@ -36,7 +36,7 @@ async def propose_decision(
 async def propose_withdrawal(
     ctx: Ctx, principal: Caller, grant_id: FromPath[uuid.UUID], data: JSONBody[Reason]
 ) -> Proposed:
-    return await decisions.propose(ctx, principal, "withdraw_grant", grant_id, data.reason)
+    return await decisions.propose_withdrawal(ctx, principal, grant_id, data)
 
 
 @post(

@@ -12,7 +12,7 @@ from litestar.params import QueryParameter
 
 from b4g.registry.api.caching import PUBLIC_CACHE, cached_json
 from b4g.registry.api.deps import Ctx
-from b4g.registry.api.organisations import DID_EXAMPLE, ORG_ID
+from b4g.registry.api.examples import DID_EXAMPLE, ORG_ID
 from b4g.registry.domain.public import DirectoryPage
 from b4g.registry.usecases import directory as listing
 

@@ -14,6 +14,7 @@ from litestar.params import Body, FromPath, JSONBody
 
 from b4g.registry.api.caching import PUBLIC_CACHE, cached_json
 from b4g.registry.api.deps import API_KEY, Caller, Ctx
+from b4g.registry.api.examples import DID_EXAMPLE, ORG_ID
 from b4g.registry.domain.public import PublicOrganisation
 from b4g.registry.usecases import directory, organisations
 from b4g.registry.usecases.organisations import (
@@ -25,9 +26,6 @@ from b4g.registry.usecases.organisations import (
     StatusChange,
     ValuesAcceptance,
 )
-
-ORG_ID = "5f0c4a4e-1d2b-4c57-9f1e-2b7d9c3a6e10"
-DID_EXAMPLE = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 
 
 @post(

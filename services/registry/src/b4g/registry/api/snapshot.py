@@ -11,12 +11,10 @@ from litestar.openapi.spec import Example
 
 from b4g.registry.api.caching import cached_json
 from b4g.registry.api.deps import Ctx
-from b4g.registry.api.organisations import DID_EXAMPLE, ORG_ID
-from b4g.registry.api.trqp import AUTHORITY_EXAMPLE
+from b4g.registry.api.examples import AUTHORITY_EXAMPLE, DID_EXAMPLE, ORG_ID, VM_EXAMPLE
 from b4g.registry.usecases import snapshot as snapshots
 
 SNAPSHOT_CACHE = "public, max-age=5"
-VM_EXAMPLE = f"{DID_EXAMPLE}#{DID_EXAMPLE.removeprefix('did:key:')}"
 
 
 class RegistryKey(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):

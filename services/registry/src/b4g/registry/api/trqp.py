@@ -12,7 +12,7 @@ from litestar.openapi.spec import Example
 from litestar.params import Body
 
 from b4g.registry.api.deps import Ctx
-from b4g.registry.api.organisations import DID_EXAMPLE
+from b4g.registry.api.examples import AUTHORITY_EXAMPLE, DID_EXAMPLE
 from b4g.registry.domain.trqp import rfc3339
 from b4g.registry.usecases import trqp
 from b4g.registry.usecases.trqp import Question
@@ -72,7 +72,6 @@ class RecognitionResponse(msgspec.Struct, frozen=True, kw_only=True, omit_defaul
     context: dict[str, str] | None = None
 
 
-AUTHORITY_EXAMPLE = "https://registry.badges4good.example"
 AUTHORIZATION_EXAMPLE = Example(
     summary="Did this issuer hold the Quality Label when it issued a badge?",
     value={

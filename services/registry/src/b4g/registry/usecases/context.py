@@ -6,12 +6,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import asyncpg
 
 from b4g.core.crypto.keys import Ed25519KeyPair
-from b4g.core.did.resolver import DidResolver
+from b4g.core.did.resolver import DidResolver, DocumentFetcher
 from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
@@ -68,7 +67,7 @@ def registry_context(
     pool: asyncpg.Pool,
     settings: RegistrySettings,
     *,
-    fetch: Any = None,
+    fetch: DocumentFetcher | None = None,
     signing_key: Ed25519KeyPair | None = None,
     clock: Clock = utc_now,
 ) -> RegistryContext:

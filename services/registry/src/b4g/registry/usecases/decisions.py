@@ -20,7 +20,7 @@ from b4g.registry.store import grants as grant_store
 from b4g.registry.store.rows import DecisionRow
 from b4g.registry.usecases import audit, grants, label_evidence
 from b4g.registry.usecases.context import RegistryContext
-from b4g.registry.usecases.grants import Outcome
+from b4g.registry.usecases.grants import Outcome, Reason
 
 Kind = Literal["approve", "reject", "withdraw_grant"]
 
@@ -40,10 +40,24 @@ class Proposed(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     confirmed: bool
 
 
-async def propose(
+async def propose_decision(
+    ctx: RegistryContext, who: Principal, app_id: uuid.UUID, command: Proposal
+) -> Proposed:
+    """Grant or refuse an application under assessment (an assessor; another confirms)."""
+    return await _propose(ctx, who, command.decision, app_id, command.reason)
+
+
+async def propose_withdrawal(
+    ctx: RegistryContext, who: Principal, grant_id: uuid.UUID, command: Reason
+) -> Proposed:
+    """Withdraw an active or suspended label (the committee; another member confirms)."""
+    return await _propose(ctx, who, "withdraw_grant", grant_id, command.reason)
+
+
+async def _propose(
     ctx: RegistryContext, who: Principal, kind: Kind, target: uuid.UUID, reason: str
 ) -> Proposed:
-    """Grant, refuse or withdraw: one person proposes, another confirms (four eyes)."""
+    """One person proposes, another confirms (four eyes)."""
     who.require("label.govern" if kind == "withdraw_grant" else "label.assess")
     now = ctx.clock()
     decision_id = uuid.uuid4()
