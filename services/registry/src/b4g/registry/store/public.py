@@ -39,6 +39,7 @@ _LABELLED = (
 
 
 async def public_organisation(conn: Conn, org_id: uuid.UUID) -> OrganisationRow | None:
+    # The contact address is never read on the public side: the row carries NULL for it.
     row = await conn.fetchrow(
         "SELECT id, legal_name, country, website, NULL::text AS contact_email, status,"
         " created_at FROM organisations WHERE id = $1",
