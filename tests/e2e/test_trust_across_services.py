@@ -105,7 +105,7 @@ async def register_and_prove(client: httpx.AsyncClient, registry: str, auth: dic
         await client.post(
             f"{registry}/organisations",
             headers=auth,
-            json={"legal_name": "Riga Learning Hub", "country": "LV"},
+            json={"legalName": "Riga Learning Hub", "country": "LV"},
         )
     ).json()["id"]
     sign = (
