@@ -166,12 +166,7 @@ class LocalVerification:
                 "is configured",
             )
         issued = credential.get("validFrom") or credential.get("issuanceDate")
-        moment = (
-            datetime.fromisoformat(issued.replace("Z", "+00:00"))
-            if isinstance(issued, str)
-            else None
-        )
-        return trust_check(state, now=datetime.now(UTC), issued=moment)
+        return trust_check(state, now=datetime.now(UTC), issued=_moment(issued))
 
     async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
         """The event-fed trust state of `did` and how long ago that copy caught up."""
@@ -197,6 +192,17 @@ class LocalVerification:
         if not isinstance(document, dict):
             raise FetchError(f"{url} is not a status-list credential")
         return document
+
+
+def _moment(value: Any) -> datetime | None:
+    """An issuance date, or None when it is not one (the structure check reports that)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _foreign_key(controller: str, expected_controller: str | None) -> str | None:

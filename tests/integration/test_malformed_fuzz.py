@@ -1,0 +1,280 @@
+"""Structural mutation fuzzing: valid signed credentials and presentations (and valid issuance
+requests), mutated in structure — wrong JSON types, nesting, nulls, removed and duplicated keys,
+odd contexts — thrown at the verifier's and the issuer's endpoints running in process. Whatever
+the input, the answer is never a 5xx (issue 11 item 4, issue 15 defect 1)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.infra.kafka import ensure_topics
+from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
+from b4g.verifier.app import service_spec
+from b4g.verifier.settings import VerifierSettings
+from tests.integration.test_issuer_issuance import PROFILE
+from tests.integration.test_issuer_support import issuer_app
+from tests.integration.test_issuer_vc_api import VC2
+from tests.integration.test_verifier_verify import KEY, VM, badge, publish, sign, verify_until
+from tests.support.apps import service_client
+
+pytestmark = pytest.mark.integration
+
+EXAMPLES = 100  # per endpoint: enough to reach every mutation kind, well under a minute in all
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+WEIRD: list[Any] = [
+    None,
+    {},
+    [],
+    [[]],
+    [{}],
+    [None],
+    0,
+    -1,
+    2**70,
+    1.5e308,
+    True,
+    "",
+    "not a date",
+    "relative/iri",
+    "did:",
+    "https://",
+    "@id",
+    {"@id": None},
+    {"@value": {}},
+    {"@context": None},
+    [[["x"]]],
+    {"type": {}},
+    {"id": []},
+    "2026-13-45T99:99:99Z",
+]
+ODD_CONTEXTS: list[Any] = [
+    "ctx.jsonld",
+    "https://unknown.example/ctx.jsonld",
+    None,
+    5,
+    {},
+    [[]],
+    {"@vocab": None},
+    {"@base": None},
+    {"@version": 2.0},
+    {"@protected": True, "id": "https://x.example/id"},
+    {"id": "https://x.example/id"},
+    {"type": {"@id": "https://x.example/t"}},
+    {"name": {"@type": "@json"}},
+    {"@import": "rel.jsonld"},
+    {"VerifiableCredential": None},
+]
+
+
+def known_cases(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """The malformed credentials that once gave 500s (issue 11 item 4, issue 15 defect 1)."""
+    contexts = credential["@context"]
+    return [
+        {**credential, "validFrom": "the first of May"},
+        {**credential, "type": ["VerifiableCredential", ["OpenBadgeCredential"]]},
+        {**credential, "type": {}},
+        {**credential, "type": [[]]},
+        {**credential, "@context": [*contexts, "ctx.jsonld"]},
+        {**credential, "@context": [V2, {"@vocab": None}]},
+    ]
+
+
+def locations(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside `node` (object keys and array indexes)."""
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += locations(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += locations(value, (*path, index))
+    return found
+
+
+def edited(document: Any, path: tuple[Any, ...], change: Callable[[Any, Any], None]) -> Any:
+    copy = json.loads(json.dumps(document))
+    parent = copy
+    for step in path[:-1]:
+        parent = parent[step]
+    change(parent, path[-1])
+    return copy
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
+    """`document` with one to three structural mutations, as the JSON body that is sent."""
+    duplicate: tuple[str, Any] | None = None
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in locations(document) if p]
+        path = draw(st.sampled_from(paths))
+        kind = draw(
+            st.sampled_from(["replace", "delete", "wrap", "unwrap", "nest", "context", "dup"])
+        )
+        if kind == "replace":
+            value = draw(st.sampled_from(WEIRD))
+
+            def change(parent: Any, key: Any, value: Any = value) -> None:
+                parent[key] = value
+        elif kind == "delete":
+
+            def change(parent: Any, key: Any) -> None:
+                del parent[key]
+        elif kind == "wrap":
+
+            def change(parent: Any, key: Any) -> None:
+                parent[key] = [parent[key]]
+        elif kind == "unwrap":
+
+            def change(parent: Any, key: Any) -> None:
+                if isinstance(parent[key], list) and parent[key]:
+                    parent[key] = parent[key][0]
+        elif kind == "nest":
+
+            def change(parent: Any, key: Any) -> None:
+                parent[key] = {"nested": parent[key]} if draw(st.booleans()) else [[parent[key]]]
+        elif kind == "context":
+            odd = draw(st.sampled_from(ODD_CONTEXTS))
+            mode = draw(st.sampled_from(["append", "replace", "only"]))
+            contexts = document.get("@context")
+            contexts = contexts if isinstance(contexts, list) else [contexts]
+            document = {
+                **document,
+                "@context": {
+                    "append": [*contexts, odd],
+                    "replace": [contexts[0], odd],
+                    "only": odd,
+                }[mode],
+            }
+            continue
+        else:  # a key sent twice with another value (JSON parsers keep the last)
+            key = draw(st.sampled_from(sorted(document)))
+            duplicate = (key, draw(st.sampled_from(WEIRD)))
+            continue
+        document = edited(document, path, change)
+    body = json.dumps(document)
+    if duplicate is not None and isinstance(document, dict):
+        extra = json.dumps({duplicate[0]: duplicate[1]})[1:-1]
+        body = "{" + extra + ", " + body[1:] if len(body) > 2 else "{" + extra + "}"
+    return body.encode()
+
+
+def run_examples(
+    loop: asyncio.AbstractEventLoop,
+    strategy: st.SearchStrategy[Any],
+    send: Callable[[Any], Any],
+    seen: list[int],
+) -> None:
+    """Hypothesis runs in a worker thread; each example's request runs on the app's loop."""
+
+    @given(strategy)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    def example(case: Any) -> None:
+        status, text = asyncio.run_coroutine_threadsafe(send(case), loop).result(timeout=60)
+        seen.append(status)
+        assert status < 500, f"{status} for {case!r}: {text[:300]}"
+
+    example()
+
+
+def jcs_signed(document: dict[str, Any]) -> dict[str, Any]:
+    return add_proof(
+        document,
+        create_proof(
+            document,
+            key=KEY,
+            verification_method=VM,
+            created="2026-01-01T00:00:00Z",
+            cryptosuite=JCS,
+        ),
+    )
+
+
+def presentation(credentials: list[Any]) -> dict[str, Any]:
+    holder = Ed25519KeyPair.from_seed(bytes(32))
+    return {
+        "@context": [V2],
+        "type": ["VerifiablePresentation"],
+        "holder": f"did:key:{holder.public_multibase}",
+        "verifiableCredential": credentials,
+    }
+
+
+async def test_the_verifier_never_answers_5xx_to_malformed_credentials(stack, prefix):
+    await ensure_topics(stack.bootstrap, prefix=prefix)
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        await publish(stack.bootstrap, prefix, revoked=set(), version=1)
+        rdfc, jcs = sign(badge(3)), jcs_signed(badge(4))
+        await verify_until(client, rdfc, lambda r: r.status_code == 200)
+        loop = asyncio.get_running_loop()
+        headers = {"Content-Type": "application/json"}
+
+        async def verify_credential(body: bytes) -> tuple[int, str]:
+            wrapped = b'{"verifiableCredential": ' + body + b"}"
+            response = await client.post("/credentials/verify", content=wrapped, headers=headers)
+            return response.status_code, response.text
+
+        async def verify_presentation(body: bytes) -> tuple[int, str]:
+            wrapped = b'{"verifiablePresentation": ' + body + b"}"
+            response = await client.post("/presentations/verify", content=wrapped, headers=headers)
+            return response.status_code, response.text
+
+        seen: list[int] = []
+        for case in known_cases(rdfc) + known_cases(jcs):
+            status, text = await verify_credential(json.dumps(case).encode())
+            assert status == 422, text  # a failed check with its reason, not a 5xx
+            seen.append(status)
+        credentials = st.one_of(mutated(rdfc), mutated(jcs))
+        await asyncio.to_thread(run_examples, loop, credentials, verify_credential, seen)
+        vp = presentation([rdfc, jcs])
+        await asyncio.to_thread(run_examples, loop, mutated(vp), verify_presentation, seen)
+    print(f"\n{len(seen)} requests, statuses {sorted(set(seen))}")
+    assert len(seen) >= EXAMPLES and all(status < 500 for status in seen)
+    assert {200, 422} & set(seen) and any(400 <= status < 500 for status in seen)
+
+
+async def test_the_issuer_never_answers_5xx_to_malformed_credentials(stack, prefix):
+    async with issuer_app(stack, prefix) as app:
+        _, auth = await app.platform()
+        issuer = (await app.client.post("/issuers", json=PROFILE, headers=auth)).json()
+        request = {
+            "credential": {**VC2, "issuer": issuer["did"]},
+            "options": {"cryptosuite": "eddsa-rdfc-2022"},
+        }
+        headers = {**auth, "Content-Type": "application/json"}
+        first = await app.client.post("/credentials/issue", json=request, headers=auth)
+        assert first.status_code == 201, first.text
+        loop = asyncio.get_running_loop()
+
+        async def issue(body: bytes) -> tuple[int, str]:
+            response = await app.client.post("/credentials/issue", content=body, headers=headers)
+            return response.status_code, response.text
+
+        seen: list[int] = []
+        for case in known_cases(request["credential"]):
+            status, text = await issue(json.dumps({**request, "credential": case}).encode())
+            assert status < 500, text
+            seen.append(status)
+        vocab_null = {**request["credential"], "@context": [V2, {"@vocab": None}]}
+        refused = await app.client.post(
+            "/credentials/issue", json={**request, "credential": vocab_null}, headers=auth
+        )
+        assert refused.status_code in (400, 422), refused.text
+        assert "@context" in refused.json().get("detail", refused.text)
+        await asyncio.to_thread(run_examples, loop, mutated(request), issue, seen)
+    print(f"\n{len(seen)} requests, statuses {sorted(set(seen))}")
+    assert len(seen) >= EXAMPLES and all(status < 500 for status in seen)
+    assert 201 in seen and any(400 <= status < 500 for status in seen)
