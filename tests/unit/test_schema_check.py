@@ -198,3 +198,17 @@ async def test_a_named_schema_is_used_instead_of_the_default(tmp_path):
     schema = result.first("schema")
     assert schema.state == "fail" and "strict.json" in schema.message
     assert '"evidence" is a required property' in schema.message
+
+
+def test_several_status_entries_are_each_checked_as_the_one_the_schema_describes():
+    """VC DM 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema
+    describes `credentialStatus` as one object, so each entry is checked as that object."""
+    schema = PINNED.get(OB_ACHIEVEMENT_SCHEMA)
+    credential = badge()
+    entry = credential["credentialStatus"]
+    both = [entry, {**entry, "statusPurpose": "suspension"}]
+    assert validate({**credential, "credentialStatus": both}, schema).state == "pass"
+    broken = validate({**credential, "credentialStatus": [entry, {"type": 5}]}, schema)
+    assert broken.state == "fail" and broken.message.startswith("credentialStatus/1/type: ")
+    assert validate({**credential, "credentialStatus": [entry, 5]}, schema).state == "fail"
+    assert validate({**credential, "credentialStatus": []}, schema).state == "fail"

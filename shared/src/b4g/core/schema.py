@@ -89,17 +89,14 @@ def validate(credential: Mapping[str, Any], schema: Mapping[str, Any]) -> Schema
     except _Unusable as exc:
         return SchemaOutcome("could_not_check", exc.code, str(exc))
     try:
-        view = schema_view(credential, schema)
-        errors = sorted(
-            validator.iter_errors(view), key=lambda e: [str(p) for p in e.instance_path]
-        )
+        errors = _violations(validator, schema_view(credential, schema))
     except (ValueError, TypeError, RecursionError) as exc:  # the validator's, not a violation
         return SchemaOutcome(
             "could_not_check", "invalid_schema", f"the schema could not be applied ({_short(exc)})"
         )
     if not errors:
         return SchemaOutcome("pass", "ok", "matches the schema")
-    described = "; ".join(_describe(error) for error in errors[:_MAX_ERRORS])
+    described = "; ".join(errors[:_MAX_ERRORS])
     more = f" (and {len(errors) - _MAX_ERRORS} more)" if len(errors) > _MAX_ERRORS else ""
     return SchemaOutcome("fail", "schema_violation", described + more)
 
@@ -149,15 +146,43 @@ def _validator(schema: Mapping[str, Any]) -> Any:
     return validator
 
 
+def _violations(validator: Any, view: Any) -> list[str]:
+    """Each violation as "path: message", in path order. VC DM 2.0 allows several status
+    entries where the OB 3.0 schema describes one (`credentialStatus` is an object there): then
+    each entry is checked as that one, and its violations are reported at its index."""
+    found = sorted(
+        ([str(p) for p in e.instance_path], e.message) for e in validator.iter_errors(view)
+    )
+    entries = view.get("credentialStatus") if isinstance(view, dict) else None
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or (["credentialStatus"], _NOT_OBJECT)
+        not in [(path, message[-len(_NOT_OBJECT) :]) for path, message in found]
+    ):
+        return [_describe(path, message) for path, message in found]
+    kept = [(path, message) for path, message in found if path[:1] != ["credentialStatus"]]
+    for index, entry in enumerate(entries):
+        for path, message in sorted(
+            ([str(p) for p in e.instance_path], e.message)
+            for e in validator.iter_errors({**view, "credentialStatus": entry})
+        ):
+            if path[:1] == ["credentialStatus"]:
+                kept.append((["credentialStatus", str(index), *path[1:]], message))
+    return [_describe(path, message) for path, message in sorted(kept)]
+
+
+_NOT_OBJECT = 'is not of type "object"'
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).split("\n", 1)[0].strip()
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _describe(error: jsonschema_rs.ValidationError) -> str:
-    path = "/".join(str(part) for part in error.instance_path) or "(credential)"
-    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
-    return f"{path}: {message}"
+def _describe(path: list[str], message: str) -> str:
+    where = "/".join(path) or "(credential)"
+    return f"{where}: {message if len(message) <= 160 else message[:157] + '...'}"
 
 
 def schema_view(credential: Mapping[str, Any], schema: Mapping[str, Any]) -> Any:
