@@ -194,25 +194,47 @@ def schema_view(credential: Mapping[str, Any], schema: Mapping[str, Any]) -> Any
 def _wrap(value: Any, node: Any, root: Mapping[str, Any], depth: int) -> Any:
     if depth > 32 or not isinstance(node, Mapping):  # boolean schemas wrap nothing
         return value
-    subschemas = list(_resolved(node, root))
-    if not isinstance(value, list) and any(s.get("type") == "array" for s in subschemas):
+    wants_array, items, properties = _shape(node, root)
+    if not isinstance(value, list) and wants_array:
         value = [value]
     if isinstance(value, list):
-        items = [s["items"] for s in subschemas if isinstance(s.get("items"), Mapping)]
-        if not items:
+        if items is None:
             return value
-        return [_wrap(v, items[0], root, depth + 1) for v in value]
+        return [_wrap(v, items, root, depth + 1) for v in value]
     if isinstance(value, Mapping):
-        properties: dict[str, Mapping[str, Any]] = {}
-        for sub in subschemas:
-            declared = sub.get("properties")
-            for key, prop in (declared if isinstance(declared, Mapping) else {}).items():
-                properties.setdefault(key, prop)
         return {
             key: _wrap(v, properties[key], root, depth + 1) if key in properties else v
             for key, v in value.items()
         }
     return value
+
+
+_Shape = tuple[bool, Any, dict[str, Any]]
+_SHAPES: dict[tuple[int, int], tuple[Any, Any, _Shape]] = {}
+
+
+def _shape(node: Mapping[str, Any], root: Mapping[str, Any]) -> _Shape:
+    """What wrapping needs of a schema node (does it want an array, its items, its
+    properties), worked out once per node: schemas are shared and not mutated."""
+    found = _SHAPES.get((id(root), id(node)))
+    if found is not None and found[0] is root and found[1] is node:
+        return found[2]
+    subschemas = list(_resolved(node, root))
+    items = [s["items"] for s in subschemas if isinstance(s.get("items"), Mapping)]
+    properties: dict[str, Any] = {}
+    for sub in subschemas:
+        declared = sub.get("properties")
+        for key, prop in (declared if isinstance(declared, Mapping) else {}).items():
+            properties.setdefault(key, prop)
+    shape = (
+        any(s.get("type") == "array" for s in subschemas),
+        items[0] if items else None,
+        properties,
+    )
+    if len(_SHAPES) >= 4096:
+        _SHAPES.clear()
+    _SHAPES[(id(root), id(node))] = (root, node, shape)
+    return shape
 
 
 def _resolved(node: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
