@@ -121,6 +121,8 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
     duplicate: tuple[str, Any] | None = None
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in locations(document) if p]
+        if not paths:  # every key is gone already
+            break
         path = draw(st.sampled_from(paths))
         kind = draw(
             st.sampled_from(["replace", "delete", "wrap", "unwrap", "nest", "context", "dup"])
@@ -147,20 +149,20 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
 
             def change(parent: Any, key: Any) -> None:
                 parent[key] = {"nested": parent[key]} if draw(st.booleans()) else [[parent[key]]]
-        elif kind == "context":
+        elif kind == "context":  # of the credential itself, or of one nested in the body
             odd = draw(st.sampled_from(ODD_CONTEXTS))
             mode = draw(st.sampled_from(["append", "replace", "only"]))
-            contexts = document.get("@context")
-            contexts = contexts if isinstance(contexts, list) else [contexts]
-            document = {
-                **document,
-                "@context": {
+            found = [p for p in paths if p[-1] == "@context"] or [("@context",)]
+            path = draw(st.sampled_from(found))
+
+            def change(parent: Any, key: Any, odd: Any = odd, mode: str = mode) -> None:
+                contexts = parent.get(key) if isinstance(parent, dict) else None
+                contexts = contexts if isinstance(contexts, list) and contexts else [contexts]
+                parent[key] = {
                     "append": [*contexts, odd],
                     "replace": [contexts[0], odd],
                     "only": odd,
-                }[mode],
-            }
-            continue
+                }[mode]
         else:  # a key sent twice with another value (JSON parsers keep the last)
             key = draw(st.sampled_from(sorted(document)))
             duplicate = (key, draw(st.sampled_from(WEIRD)))
