@@ -76,6 +76,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         Handler.hits.append(self.path)
+        if self.path == "/deep.json":  # JSON no parser should recurse into
+            body = b"[" * 200_000 + b"]" * 200_000
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         body = json.dumps(Handler.schemas.get(self.path, {"type": "object"})).encode()
         self.send_response(200 if self.path in Handler.schemas else 404)
         self.send_header("Content-Type", "application/schema+json")
@@ -138,13 +145,15 @@ async def test_refs_the_safe_fetcher_refuses_are_not_fetched_and_could_not_be_ch
         "/a.json": {"$ref": "http://127.0.0.2:9/secret.json"},
         "/b.json": {"$ref": "file:///etc/passwd"},
         "/c.json": {"$ref": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/other.json"},
+        "/d.json": {"$ref": "deep.json"},
+        "/deep.json": {},
     }
     async with SafeFetcher(allowing(server)) as fetcher:
-        for name in ("a", "b", "c"):
+        for name in ("a", "b", "c", "d", "deep"):
             (check,) = await schema_check(fetcher, naming(f"{server}/{name}.json"))
             assert check.state == "could_not_check", check
             assert check.code == "schema_unavailable" and "Traceback" not in check.message
-    assert Handler.hits == ["/a.json", "/b.json", "/c.json"]
+    assert Handler.hits == ["/a.json", "/b.json", "/c.json", "/d.json", "/deep.json"]
 
 
 async def test_a_loopback_schema_is_refused_under_the_default_policy(server):

@@ -118,6 +118,8 @@ def _as_schema(url: str, body: bytes) -> dict[str, Any]:
         schema = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FetchError(f"{url} is not JSON") from exc
+    except RecursionError as exc:
+        raise FetchError(f"{url} is nested too deeply to be a schema") from exc
     if not isinstance(schema, dict):
         raise FetchError(f"{url} is not a JSON Schema object")
     return schema
