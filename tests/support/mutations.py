@@ -4,7 +4,6 @@ take credentials: wrong JSON types, nesting, nulls, removed and duplicated keys,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -66,13 +65,45 @@ def locations(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-def edited(document: Any, path: tuple[Any, ...], change: Callable[[Any, Any], None]) -> Any:
+_DELETE = object()
+
+
+def value_at(document: Any, path: tuple[Any, ...]) -> Any:
+    node = document
+    for step in path:
+        node = node.get(step) if isinstance(node, dict) else node[step]
+    return node
+
+
+def edited(document: Any, path: tuple[Any, ...], replacement: Any) -> Any:
+    """A copy of `document` with the value at `path` replaced (or removed: `_DELETE`)."""
     copy = json.loads(json.dumps(document))
-    parent = copy
-    for step in path[:-1]:
-        parent = parent[step]
-    change(parent, path[-1])
+    parent = value_at(copy, path[:-1])
+    if replacement is _DELETE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = replacement
     return copy
+
+
+def _odd_contexts(current: Any, odd: Any, mode: str) -> Any:
+    contexts = current if isinstance(current, list) and current else [current]
+    return {"append": [*contexts, odd], "replace": [contexts[0], odd], "only": odd}[mode]
+
+
+def _replacement(kind: str, current: Any, draw: st.DrawFn) -> Any:
+    if kind == "replace":
+        return draw(st.sampled_from(WEIRD))
+    if kind == "delete":
+        return _DELETE
+    if kind == "wrap":
+        return [current]
+    if kind == "unwrap":
+        return current[0] if isinstance(current, list) and current else current
+    if kind == "nest":
+        return {"nested": current} if draw(st.booleans()) else [[current]]
+    odd = draw(st.sampled_from(ODD_CONTEXTS))
+    return _odd_contexts(current, odd, draw(st.sampled_from(["append", "replace", "only"])))
 
 
 @st.composite
@@ -87,47 +118,16 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> bytes:
         kind = draw(
             st.sampled_from(["replace", "delete", "wrap", "unwrap", "nest", "context", "dup"])
         )
-        if kind == "replace":
-            value = draw(st.sampled_from(WEIRD))
-
-            def change(parent: Any, key: Any, value: Any = value) -> None:
-                parent[key] = value
-        elif kind == "delete":
-
-            def change(parent: Any, key: Any) -> None:
-                del parent[key]
-        elif kind == "wrap":
-
-            def change(parent: Any, key: Any) -> None:
-                parent[key] = [parent[key]]
-        elif kind == "unwrap":
-
-            def change(parent: Any, key: Any) -> None:
-                if isinstance(parent[key], list) and parent[key]:
-                    parent[key] = parent[key][0]
-        elif kind == "nest":
-
-            def change(parent: Any, key: Any) -> None:
-                parent[key] = {"nested": parent[key]} if draw(st.booleans()) else [[parent[key]]]
-        elif kind == "context":  # of the credential itself, or of one nested in the body
-            odd = draw(st.sampled_from(ODD_CONTEXTS))
-            mode = draw(st.sampled_from(["append", "replace", "only"]))
-            found = [p for p in paths if p[-1] == "@context"] or [("@context",)]
-            path = draw(st.sampled_from(found))
-
-            def change(parent: Any, key: Any, odd: Any = odd, mode: str = mode) -> None:
-                contexts = parent.get(key) if isinstance(parent, dict) else None
-                contexts = contexts if isinstance(contexts, list) and contexts else [contexts]
-                parent[key] = {
-                    "append": [*contexts, odd],
-                    "replace": [contexts[0], odd],
-                    "only": odd,
-                }[mode]
-        else:  # a key sent twice with another value (JSON parsers keep the last)
+        if kind == "dup":  # a key sent twice with another value (JSON parsers keep the last)
             key = draw(st.sampled_from(sorted(document)))
             duplicate = (key, draw(st.sampled_from(WEIRD)))
             continue
-        document = edited(document, path, change)
+        if kind == "context":  # of the credential itself, or of one nested in the body
+            path = draw(
+                st.sampled_from([p for p in paths if p[-1] == "@context"] or [("@context",)])
+            )
+        replacement = _replacement(kind, value_at(document, path), draw)
+        document = edited(document, path, replacement)
     body = json.dumps(document)
     if duplicate is not None and isinstance(document, dict):
         extra = json.dumps({duplicate[0]: duplicate[1]})[1:-1]
