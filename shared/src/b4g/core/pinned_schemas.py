@@ -9,7 +9,15 @@ import json
 from importlib import resources
 from typing import Any
 
+from b4g.core.errors import B4GError
+
 _PACKAGE = "b4g.core.jsonschemas"
+
+
+class PinnedSchemaError(B4GError):
+    """A shipped schema does not match its manifest: the installation was altered."""
+
+    code = "pinned_schema_altered"
 
 
 class PinnedSchemas:
@@ -35,7 +43,7 @@ class PinnedSchemas:
             return None
         data = resources.files(_PACKAGE).joinpath(entry["file"]).read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise RuntimeError(f"the pinned schema {entry['file']} does not match its sha256")
+            raise PinnedSchemaError(f"the pinned schema {entry['file']} does not match its sha256")
         parsed: dict[str, Any] = json.loads(data)
         self._loaded[url] = parsed
         return parsed
