@@ -17,10 +17,10 @@ from msgspec import Meta
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ
 from b4g.issuer.domain.bulk import CSV_COLUMNS, MAX_ROWS, BulkUploadError, read_csv
+from b4g.issuer.domain.errors import InvalidBulkUpload
 from b4g.issuer.domain.idempotency import request_fingerprint
 from b4g.issuer.store.bulk_jobs import NewRow, ResultRow
 from b4g.issuer.usecases import bulk
-from b4g.issuer.usecases.errors import InvalidBulkUpload
 
 from .auth import require
 from .credential_routes import ISSUE_EXAMPLE, IdempotencyKey

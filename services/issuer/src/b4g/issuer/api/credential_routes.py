@@ -15,9 +15,10 @@ from litestar.params import FromPath, HeaderParameter, QueryParameter
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
 from b4g.issuer.domain.badge_images import MEDIA_TYPES, ImageKind
 from b4g.issuer.domain.credentials import Recipient, credential_uri, recipient_lookup_key
+from b4g.issuer.domain.errors import InvalidRequest, NotAcceptable
 from b4g.issuer.store.credentials import CredentialFilter, CredentialRow
 from b4g.issuer.usecases import issuance, reading, status_changes
-from b4g.issuer.usecases.errors import InvalidRequest, NotAcceptable
+from b4g.issuer.usecases.issuance_orders import IssueRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx, issuance_queue
@@ -124,7 +125,7 @@ class CredentialsController(Controller):
         require(principal, SCOPE_ISSUE)
         if data.recipient.email is None and data.recipient.id is None:
             raise InvalidRequest("recipient needs an `email` or an `id`")
-        request = issuance.IssueRequest(
+        request = IssueRequest(
             achievement_id=data.achievement_id,
             recipient=Recipient(email=data.recipient.email, id=data.recipient.id),
             formats=tuple(dict.fromkeys(data.proof_formats)),
@@ -136,7 +137,8 @@ class CredentialsController(Controller):
             results=[fields_of(r) for r in data.results or []],
             body=msgspec.to_builtins(data),
         )
-        issued = await issuance_queue(state).issue(principal, issuer_id, request, idempotency_key)
+        order = issuance.open_badge_order(principal, issuer_id, request, idempotency_key)
+        issued = await issuance_queue(state).issue(order)
         headers = {"Location": f"/credentials/{issued.credential.id}"}
         if issued.replayed:
             headers["Idempotent-Replayed"] = "true"

@@ -10,9 +10,9 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 
 from b4g.issuer.domain.access import ALL_SCOPES, SCOPE_MANAGE, UnknownScopeError
+from b4g.issuer.domain.errors import InvalidRequest
 from b4g.issuer.store.platforms import ApiKeyRow
 from b4g.issuer.usecases import platforms
-from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx

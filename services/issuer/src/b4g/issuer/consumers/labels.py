@@ -28,7 +28,7 @@ def label_consumers(
     async def handle(conn: Conn, event: CloudEvent) -> None:
         payload = decode_payload(event.data)
         if isinstance(payload, LabelEventV1):
-            await follow_label(ctx, network, event.type, payload)
+            await follow_label(conn, ctx, network, event.type, payload)
 
     return [
         InboxConsumer(

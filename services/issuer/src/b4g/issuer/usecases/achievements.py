@@ -7,10 +7,10 @@ from typing import Any
 
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.domain.achievements import achievement_document
+from b4g.issuer.domain.errors import AchievementNotFound, IssuerNotFound
 from b4g.issuer.store import achievements as store
 from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import AchievementNotFound, IssuerNotFound
 
 
 async def create_achievement(

@@ -11,6 +11,12 @@ from b4g.core.events.payloads import IssuerUpsertedV1, VerificationMethodV1
 from b4g.core.events.topics import ISSUER_UPSERTED
 from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import Principal
+from b4g.issuer.domain.errors import (
+    InvalidRequest,
+    IssuerNotFound,
+    KeyNotFound,
+    RotationUnsupported,
+)
 from b4g.issuer.domain.identifiers import (
     did_document,
     did_key_for,
@@ -22,12 +28,6 @@ from b4g.issuer.domain.sealing import SealedSecret, seal, unseal
 from b4g.issuer.domain.signing_keys import key_pair, new_seed, public_jwk
 from b4g.issuer.store import issuers as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import (
-    InvalidRequest,
-    IssuerNotFound,
-    KeyNotFound,
-    RotationUnsupported,
-)
 from b4g.issuer.usecases.events import record_event
 
 DID_METHODS = ("web", "key")

@@ -11,8 +11,8 @@ import asyncpg
 from b4g.core.infra.apikeys import generate_api_key, parse_token, secret_matches
 from b4g.core.infra.ttl_cache import TtlCache
 from b4g.issuer.domain.access import Principal, normalise_scopes
+from b4g.issuer.domain.errors import ApiKeyNotFound, InvalidApiKey, PlatformNotFound
 from b4g.issuer.store import platforms as store
-from b4g.issuer.usecases.errors import ApiKeyNotFound, InvalidApiKey, PlatformNotFound
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from b4g.issuer.domain.badge_images import (
     bake,
     data_uri_image,
 )
+from b4g.issuer.domain.errors import CredentialNotFound
 from b4g.issuer.store import achievements as achievement_store
 from b4g.issuer.store import credentials as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import CredentialNotFound
 
 
 async def get_credential(
