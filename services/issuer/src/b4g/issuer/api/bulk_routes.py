@@ -16,10 +16,17 @@ from litestar.params import FromPath, QueryParameter
 from msgspec import Meta
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ
-from b4g.issuer.domain.bulk import CSV_COLUMNS, MAX_ROWS, BulkUploadError, read_csv
+from b4g.issuer.domain.bulk import (
+    CSV_COLUMNS,
+    MAX_ROWS,
+    BulkJob,
+    BulkUploadError,
+    RowResult,
+    UploadRow,
+    read_csv,
+)
 from b4g.issuer.domain.errors import InvalidBulkUpload
 from b4g.issuer.domain.idempotency import request_fingerprint
-from b4g.issuer.store.bulk_jobs import NewRow, ResultRow
 from b4g.issuer.usecases import bulk
 
 from .auth import require
@@ -142,7 +149,7 @@ _job_decoder = msgspec.json.Decoder(BulkJobIn)
 _encoder = msgspec.json.Encoder()
 
 
-def upload_rows(content_type: str, raw: bytes) -> list[NewRow]:
+def upload_rows(content_type: str, raw: bytes) -> list[UploadRow]:
     """Every row of the upload, checked as an issue request: a row that is not one is stored as
     failed with its reason, so one bad row never refuses the whole job."""
     defaults: list[str] | None = None
@@ -166,40 +173,39 @@ def upload_rows(content_type: str, raw: bytes) -> list[NewRow]:
     return [_checked(number, row, defaults) for number, row in enumerate(rows, start=1)]
 
 
-def _checked(number: int, row: Any, defaults: list[str] | None) -> NewRow:
+def _checked(number: int, row: Any, defaults: list[str] | None) -> UploadRow:
     if not isinstance(row, dict):
-        return NewRow(number, {"row": row}, "validation_failed", "a row must be a JSON object")
+        return UploadRow(number, {"row": row}, "validation_failed", "a row must be a JSON object")
     if "_extraCells" in row:
-        return NewRow(number, row, "validation_failed", "the row has more cells than the header")
+        return UploadRow(number, row, "validation_failed", "the row has more cells than the header")
     if defaults and "proofFormats" not in row:
         row = {**row, "proofFormats": defaults}
     try:
         issue = _row_decoder.decode(_encoder.encode(row))
     except msgspec.ValidationError as exc:
-        return NewRow(number, row, "validation_failed", str(exc))
+        return UploadRow(number, row, "validation_failed", str(exc))
     if (issue.recipient.email is None) == (issue.recipient.id is None):
-        return NewRow(number, row, "validation_failed", "give the recipient's email or id")
-    return NewRow(number, fields_of(issue))
+        return UploadRow(number, row, "validation_failed", "give the recipient's email or id")
+    return UploadRow(number, fields_of(issue))
 
 
-def job_out(view: bulk.JobView) -> BulkJobOut:
-    job, progress = view.job, view.progress
+def job_out(job: BulkJob) -> BulkJobOut:
     return BulkJobOut(
         id=str(job.id),
         issuer_id=str(job.issuer_id),
-        state=view.state,  # type: ignore[arg-type]
+        state=job.state,  # type: ignore[arg-type]
         total=job.total,
-        done=progress.issued + progress.failed,
-        issued=progress.issued,
-        failed=progress.failed,
-        pending=progress.pending,
+        done=job.issued + job.failed,
+        issued=job.issued,
+        failed=job.failed,
+        pending=job.pending,
         created_at=job.created_at,
-        finished_at=progress.finished_at if progress.pending == 0 else None,
+        finished_at=job.finished_at if job.pending == 0 else None,
         rows_url=f"/issuers/{job.issuer_id}/bulk-jobs/{job.id}/rows",
     )
 
 
-def row_out(row: ResultRow) -> BulkRowOut:
+def row_out(row: RowResult) -> BulkRowOut:
     return BulkRowOut(
         row=row.row_number,
         state=row.state,  # type: ignore[arg-type]
@@ -260,7 +266,7 @@ class BulkJobsController(Controller):
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
         )
-        headers = {"Location": f"/issuers/{issuer_id}/bulk-jobs/{view.job.id}"}
+        headers = {"Location": f"/issuers/{issuer_id}/bulk-jobs/{view.id}"}
         if view.replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(job_out(view), status_code=202, headers=headers)

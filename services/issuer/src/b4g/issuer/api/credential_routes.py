@@ -14,9 +14,14 @@ from litestar.params import FromPath, HeaderParameter, QueryParameter
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
 from b4g.issuer.domain.badge_images import MEDIA_TYPES, ImageKind
-from b4g.issuer.domain.credentials import Recipient, credential_uri, recipient_lookup_key
+from b4g.issuer.domain.credentials import (
+    Credential,
+    CredentialQuery,
+    Recipient,
+    credential_uri,
+    recipient_lookup_key,
+)
 from b4g.issuer.domain.errors import InvalidRequest, NotAcceptable
-from b4g.issuer.store.credentials import CredentialFilter, CredentialRow
 from b4g.issuer.usecases import issuance, reading, status_changes
 from b4g.issuer.usecases.issuance_orders import IssueRequest
 
@@ -65,7 +70,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def issued_out(row: CredentialRow) -> IssuedOut:
+def issued_out(row: Credential) -> IssuedOut:
     return IssuedOut(
         id=credential_uri(row.id),
         credential_id=str(row.id),
@@ -77,7 +82,7 @@ def issued_out(row: CredentialRow) -> IssuedOut:
     )
 
 
-def summary_out(row: CredentialRow) -> CredentialSummaryOut:
+def summary_out(row: Credential) -> CredentialSummaryOut:
     return CredentialSummaryOut(
         id=credential_uri(row.id),
         credential_id=str(row.id),
@@ -90,13 +95,6 @@ def summary_out(row: CredentialRow) -> CredentialSummaryOut:
         valid_from=row.valid_from,
         valid_until=row.valid_until,
     )
-
-
-def status_entries(row: CredentialRow) -> list[dict[str, Any]]:
-    if row.document is not None:
-        found = row.document.get("credentialStatus", [])
-        return found if isinstance(found, list) else [found]
-    return []
 
 
 class CredentialsController(Controller):
@@ -248,7 +246,7 @@ class CredentialsController(Controller):
             if recipient_email or recipient_id
             else None
         )
-        where = CredentialFilter(
+        where = CredentialQuery(
             issuer_id=issuer_id,
             achievement_id=achievement_id,
             recipient=recipient,
@@ -268,7 +266,7 @@ class CredentialsController(Controller):
         return CredentialStatusOut(
             id=credential_uri(row.id),
             status=row.status,
-            credential_status=status_entries(row),
+            credential_status=row.status_entries,
             history=[
                 StatusChangeOut(
                     status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
@@ -294,7 +292,7 @@ class CredentialsController(Controller):
         return CredentialStatusOut(
             id=credential_uri(row.id),
             status=changed.credential.status,
-            credential_status=status_entries(row),
+            credential_status=row.status_entries,
             history=[
                 StatusChangeOut(
                     status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at

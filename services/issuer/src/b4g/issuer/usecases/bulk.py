@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ import asyncpg
 
 from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import SCOPE_ISSUE, Principal
-from b4g.issuer.domain.bulk import job_state, row_idempotency_key
+from b4g.issuer.domain.bulk import BulkJob, RowResult, UploadRow, row_idempotency_key
 from b4g.issuer.domain.credentials import Recipient
 from b4g.issuer.domain.errors import (
     BulkJobNotFound,
@@ -37,6 +36,7 @@ from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.issuance import open_badge_order
 from b4g.issuer.usecases.issuance_orders import Issued, IssueOrder, IssueRequest, Outcome
 from b4g.issuer.usecases.issuance_pipeline import issue_orders
+from b4g.issuer.usecases.records import record
 
 log = logging.getLogger(__name__)
 # Worth another try later; any other error of a row is that row's failure (never a retry loop).
@@ -51,26 +51,21 @@ _TRANSIENT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class JobView:
-    job: store.JobRow
-    progress: store.Progress
-    replayed: bool = False
-
-    @property
-    def state(self) -> str:
-        return job_state(total=self.job.total, pending=self.progress.pending)
+def _view(job: store.JobRow, progress: store.Progress, *, replayed: bool = False) -> BulkJob:
+    """The job as its owners see it: what it is and how far it has got."""
+    fixed = {"id": job.id, "issuer_id": job.issuer_id, "total": job.total}
+    return record(BulkJob, progress, **fixed, created_at=job.created_at, replayed=replayed)
 
 
 async def create_job(
     ctx: IssuerContext,
     principal: Principal,
     issuer_id: uuid.UUID,
-    rows: list[store.NewRow],
+    rows: list[UploadRow],
     *,
     idempotency_key: str | None,
     fingerprint: bytes | None,
-) -> JobView:
+) -> BulkJob:
     async with ctx.pool.acquire() as conn, conn.transaction():
         if idempotency_key is not None:
             earlier = await store.by_idempotency_key(conn, principal.platform_id, idempotency_key)
@@ -79,7 +74,7 @@ async def create_job(
                     raise IdempotencyKeyReused(
                         "this Idempotency-Key was used with a different upload; use a new key"
                     )
-                return JobView(earlier, await store.progress(conn, earlier.id), replayed=True)
+                return _view(earlier, await store.progress(conn, earlier.id), replayed=True)
         issuer = await issuer_store.get_issuer(conn, issuer_id, platform_id=principal.platform_id)
         if issuer is None:
             raise IssuerNotFound(f"no issuer {issuer_id}")
@@ -89,19 +84,19 @@ async def create_job(
             platform_id=principal.platform_id,
             issuer_id=issuer_id,
             key_id=principal.key_id,
-            rows=rows,
+            rows=[record(store.NewRow, row) for row in rows],
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
         )
-        return JobView(job, await store.progress(conn, job.id))
+        return _view(job, await store.progress(conn, job.id))
 
 
 async def get_job(
     ctx: IssuerContext, principal: Principal, issuer_id: uuid.UUID, job_id: uuid.UUID
-) -> JobView:
+) -> BulkJob:
     async with ctx.pool.acquire() as conn:
         job = await _job(conn, principal, issuer_id, job_id)
-        return JobView(job, await store.progress(conn, job_id))
+        return _view(job, await store.progress(conn, job_id))
 
 
 async def job_rows(
@@ -113,10 +108,11 @@ async def job_rows(
     state: str | None,
     limit: int,
     offset: int,
-) -> list[store.ResultRow]:
+) -> list[RowResult]:
     async with ctx.pool.acquire() as conn:
         await _job(conn, principal, issuer_id, job_id)
-        return await store.result_rows(conn, job_id, state=state, limit=limit, offset=offset)
+        rows = await store.result_rows(conn, job_id, state=state, limit=limit, offset=offset)
+    return [record(RowResult, row) for row in rows]
 
 
 async def _job(

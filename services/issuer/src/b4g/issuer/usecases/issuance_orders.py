@@ -15,10 +15,9 @@ from opentelemetry import context as otel_context
 from b4g.core.proofs.data_integrity import JCS, RDFC
 from b4g.issuer.domain import vc_api
 from b4g.issuer.domain.access import Principal
-from b4g.issuer.domain.credentials import Recipient
+from b4g.issuer.domain.credentials import Credential, Recipient
 from b4g.issuer.domain.errors import InvalidCredential, InvalidRequest, IssuerError
 from b4g.issuer.domain.signing import DEFAULT_FORMAT, PROOF_FORMATS
-from b4g.issuer.store.credentials import CredentialRow
 
 CRYPTOSUITES = (RDFC, JCS)
 
@@ -81,7 +80,7 @@ class IssueOrder:
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    credential: CredentialRow
+    credential: Credential
     replayed: bool  # an earlier request with the same Idempotency-Key made it
 
 

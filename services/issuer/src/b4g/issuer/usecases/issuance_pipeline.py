@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from b4g.core.infra.db import Conn
 from b4g.core.infra.outbox import enqueue_many
 from b4g.issuer.domain import vc_api
+from b4g.issuer.domain.credentials import Credential
 from b4g.issuer.domain.errors import (
     AchievementNotFound,
     IdempotencyKeyReused,
@@ -44,6 +45,7 @@ from b4g.issuer.usecases.issuance_orders import (
     check,
 )
 from b4g.issuer.usecases.issuers import open_signing_key
+from b4g.issuer.usecases.records import record
 from b4g.issuer.usecases.status_allocation import Allocation, allocate
 from b4g.issuer.usecases.status_publishing import publish_list
 
@@ -112,7 +114,7 @@ async def _replays(
                 "this Idempotency-Key was used with a different request; use a new key"
             )
         else:
-            outcomes[order] = Issued(row, replayed=True)
+            outcomes[order] = Issued(record(Credential, row), replayed=True)
     return fresh
 
 
@@ -231,7 +233,7 @@ async def _issue(
             outcomes[item.order] = exc
             refused += [(a.list_id, a.index) for a in (status.revocation, status.suspension) if a]
             continue
-        outcomes[item.order] = Issued(row, replayed=False)
+        outcomes[item.order] = Issued(record(Credential, row), replayed=False)
         made.append((item, row))
     if refused:
         await list_store.release_allocations(conn, refused)

@@ -11,7 +11,7 @@ from b4g.core.events.payloads import CredentialStatusChangedV1
 from b4g.core.events.topics import CREDENTIAL_STATUS_CHANGED
 from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import Principal
-from b4g.issuer.domain.credentials import credential_uri
+from b4g.issuer.domain.credentials import Credential, StatusChange, credential_uri
 from b4g.issuer.domain.errors import (
     CredentialNotFound,
     InvalidRequest,
@@ -30,13 +30,14 @@ from b4g.issuer.store import credentials as store
 from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.events import record_event
+from b4g.issuer.usecases.records import record
 from b4g.issuer.usecases.status_publishing import mark_status
 
 
 @dataclass(frozen=True, slots=True)
 class StatusChanged:
-    credential: store.CredentialRow
-    change: store.StatusChangeRow
+    credential: Credential
+    change: StatusChange
     list_version: int  # the first status-list version that carries the change
 
 
@@ -114,4 +115,4 @@ async def _change(
     )
     updated = await store.get_credential(conn, credential_id, principal.platform_id)
     assert updated is not None
-    return StatusChanged(updated, change, version)
+    return StatusChanged(record(Credential, updated), record(StatusChange, change), version)
