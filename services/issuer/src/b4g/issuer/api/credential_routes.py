@@ -1,4 +1,4 @@
-"""Issuing, reading, revoking, suspending and reinstating credentials."""
+"""Issuing and reading credentials (status changes: `status_routes.py`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
-from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
+from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ
 from b4g.issuer.domain.badge_images import MEDIA_TYPES, ImageKind
 from b4g.issuer.domain.credentials import (
     Credential,
@@ -22,21 +22,12 @@ from b4g.issuer.domain.credentials import (
     recipient_lookup_key,
 )
 from b4g.issuer.domain.errors import InvalidRequest, NotAcceptable
-from b4g.issuer.usecases import issuance, reading, status_changes
+from b4g.issuer.usecases import issuance, reading
 from b4g.issuer.usecases.issuance_orders import IssueRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx, issuance_queue
-from .models import (
-    CredentialStatusOut,
-    CredentialSummaryOut,
-    IssuedOut,
-    IssueIn,
-    StatusChangeIn,
-    StatusChangeOut,
-    body_with_examples,
-    fields_of,
-)
+from .models import CredentialSummaryOut, IssuedOut, IssueIn, body_with_examples, fields_of
 from .paging import Limit, Offset
 
 VC_JWT = "application/vc+jwt"
@@ -52,9 +43,6 @@ ISSUE_EXAMPLE = {
 }
 
 IssueBody = Annotated[IssueIn, body_with_examples("By email, with evidence", ISSUE_EXAMPLE)]
-ReasonBody = Annotated[
-    StatusChangeIn | None, body_with_examples("With a reason", {"reason": "awarded in error"})
-]
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
@@ -256,94 +244,3 @@ class CredentialsController(Controller):
         )
         rows = await reading.list_credentials(ctx, principal, where, limit=limit, offset=offset)
         return [summary_out(row) for row in rows]
-
-    @get("/credentials/{credential_id:uuid}/status", summary="Status and history of a credential")
-    async def get_status(
-        self, ctx: Ctx, principal: Caller, credential_id: FromPath[uuid.UUID]
-    ) -> CredentialStatusOut:
-        require(principal, SCOPE_READ)
-        row, history = await reading.get_credential(ctx, principal, credential_id)
-        return CredentialStatusOut(
-            id=credential_uri(row.id),
-            status=row.status,
-            credential_status=row.status_entries,
-            history=[
-                StatusChangeOut(
-                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
-                )
-                for h in history
-            ],
-        )
-
-    async def _change(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: uuid.UUID,
-        operation: str,
-        data: StatusChangeIn | None,
-    ) -> CredentialStatusOut:
-        require(principal, SCOPE_REVOKE)
-        reason = data.reason if data is not None else None
-        changed = await status_changes.change_status(
-            ctx, principal, credential_id, operation, reason
-        )
-        row, history = await reading.get_credential(ctx, principal, credential_id)
-        return CredentialStatusOut(
-            id=credential_uri(row.id),
-            status=changed.credential.status,
-            credential_status=row.status_entries,
-            history=[
-                StatusChangeOut(
-                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
-                )
-                for h in history
-            ],
-            status_list_version=changed.list_version,
-        )
-
-    @post(
-        "/credentials/{credential_id:uuid}/revoke",
-        summary="Revoke a credential (final)",
-        description=(
-            "Sets its bit in the revocation list, re-signs the list and publishes it (new "
-            "version) with `credential.status-changed`. Needs the `revoke` scope."
-        ),
-        status_code=200,
-    )
-    async def revoke(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "revoke", data)
-
-    @post(
-        "/credentials/{credential_id:uuid}/suspend",
-        summary="Suspend a credential (issuers created with allowSuspension)",
-        status_code=200,
-    )
-    async def suspend(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "suspend", data)
-
-    @post(
-        "/credentials/{credential_id:uuid}/reinstate",
-        summary="Reinstate a suspended credential",
-        status_code=200,
-    )
-    async def reinstate(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "reinstate", data)

@@ -12,6 +12,7 @@ from .credential_routes import CredentialsController
 from .errors import EXCEPTION_HANDLERS
 from .issuer_routes import IssuersController, PublicDocumentsController
 from .platform_routes import PlatformKeysController
+from .status_routes import CredentialStatusController
 from .vc_api_routes import PlatformSettingsController, VcApiController
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -21,6 +22,7 @@ ROUTES: list[ControllerRouterHandler] = [
             IssuersController,
             AchievementsController,
             CredentialsController,
+            CredentialStatusController,
             BulkJobsController,
             VcApiController,
             PlatformKeysController,

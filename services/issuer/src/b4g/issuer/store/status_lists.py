@@ -204,10 +204,3 @@ async def save_list(
         version,
         credential,
     )
-
-
-async def allocated_indexes(conn: Conn, list_id: uuid.UUID) -> list[int]:
-    rows = await conn.fetch(
-        "SELECT index FROM status_allocations WHERE list_id = $1 ORDER BY index", list_id
-    )
-    return [row["index"] for row in rows]
