@@ -134,6 +134,8 @@ async def _signers(
             chosen[order] = (await choose_issuer(conn, order, order.draft)).id
         except IssuerError as exc:
             outcomes[order] = exc
+    if not chosen:
+        return [], {}
     wanted = {o.draft.request.achievement_id for o in chosen if isinstance(o.draft, OpenBadgeDraft)}
     found = await issuing_store.issuing_inputs(conn, sorted(set(chosen.values())), sorted(wanted))
     keys = {issuer_id: open_signing_key(ctx, key) for issuer_id, key in found.keys.items()}
@@ -207,7 +209,9 @@ async def _issue(
             wanted[(item.signer.issuer.id, SUSPENSION)].append(item.credential_id)
         signers[item.signer.issuer.id] = item.signer
     got: dict[tuple[uuid.UUID, str], dict[uuid.UUID, Allocation]] = {}
-    for (issuer_id, purpose), credentials in wanted.items():
+    # In one order everywhere: two batches opening lists of the same issuers never wait on
+    # each other in a cycle.
+    for (issuer_id, purpose), credentials in sorted(wanted.items()):
         allocations = await allocate(
             conn, ctx, issuer_id, purpose, credentials, lists.get((issuer_id, purpose))
         )
