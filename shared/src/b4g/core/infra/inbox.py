@@ -158,8 +158,13 @@ class InboxConsumer:
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",
+                "messaging.operation.name": "process",
+                "messaging.operation.type": "process",
                 "messaging.destination.name": record.topic,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.consumer.group.name": self._config.name,
                 "messaging.kafka.offset": record.offset,
+                "messaging.kafka.message.key": (record.key or b"").decode("utf-8", "replace"),
             },
         ):
             try:

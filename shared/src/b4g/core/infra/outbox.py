@@ -27,6 +27,7 @@ from opentelemetry.trace import SpanKind
 
 from b4g.core.events.envelope import CloudEvent, encode_event
 from b4g.core.events.topics import topic_name
+from b4g.core.infra.broker_memory import CHECK_EVERY_SECONDS, BrokerMemory
 from b4g.core.infra.db import Conn
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.infra.supervise import Health, describe
@@ -52,6 +53,11 @@ _BACKLOG_AGE = (
     " ORDER BY id LIMIT 1) AS o"
 )
 _MEASURE_EVERY_SECONDS = 5.0
+# Every row still kept (published within the retention) goes out again, in id order.
+_REPUBLISH = (
+    "WITH again AS (UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL"
+    " RETURNING 1) SELECT count(*) FROM again"
+)
 # Outages the relay waits out; anything else is also retried, but logged with its traceback.
 _EXPECTED_OUTAGES = (
     KafkaError,
@@ -146,7 +152,10 @@ class OutboxRelay:
         self._shards_held_elsewhere = False  # by the last pass
         self._listener: PoolConnectionProxy[asyncpg.Record] | None = None
         self._measured_at = 0.0
+        self._memory = BrokerMemory(config.bootstrap_servers)
+        self._memory_checked_at = time.monotonic()
         self.published = 0
+        self.republished = 0  # rows published again after the broker lost them
         self.health = Health("outbox relay", stale_after=config.stale_after)
 
     async def run(self) -> None:
@@ -163,6 +172,7 @@ class OutboxRelay:
                         purged_at = time.monotonic()
                         await self.purge_published()
                     await self._measure_backlog()
+                    await self._check_broker_memory()
                     self.health.progressed()
                     backoff = 0.1
                 except Exception as exc:
@@ -185,6 +195,27 @@ class OutboxRelay:
         finally:
             await self._unlisten()
             await self._drop_producer()
+            await self._memory.close()
+
+    async def _check_broker_memory(self) -> None:
+        """Every few seconds: did the broker lose events it acknowledged? Then publish again
+        what the outbox still keeps, to re-created topics through a new producer."""
+        if time.monotonic() - self._memory_checked_at < CHECK_EVERY_SECONDS:
+            return
+        self._memory_checked_at = time.monotonic()
+        lost = await self._memory.lost_events()
+        if lost is None:
+            return
+        await self._drop_producer()  # the next pass re-creates the topics
+        async with self._pool.acquire() as conn:
+            again: int = await conn.fetchval(_REPUBLISH)
+        self._memory.forget()
+        self.republished += again
+        log.error(
+            "outbox relay: the broker lost events it had acknowledged; publishing again",
+            extra={"reason": lost, "rows": again},
+        )
+        self._wakeup.set()
 
     async def _measure_backlog(self) -> None:
         """The age of the oldest unpublished row (first entry of each shard's partial index),
@@ -257,13 +288,16 @@ class OutboxRelay:
                 kind=SpanKind.PRODUCER,
                 attributes={
                     "messaging.system": "kafka",
+                    "messaging.operation.name": "send",
+                    "messaging.operation.type": "send",
                     "messaging.destination.name": row["topic"],
+                    "messaging.kafka.message.key": row["key"],
                 },
             ):
                 carrier: dict[str, str] = {}
                 inject_headers(carrier)
                 futures.append(await self._publish(producer, row, carrier))
-        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
+        self._memory.note(await asyncio.wait_for(asyncio.gather(*futures), timeout=30))
 
     async def _publish(
         self, producer: AIOKafkaProducer, row: asyncpg.Record, trace_headers: dict[str, str]
