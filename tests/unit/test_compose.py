@@ -40,3 +40,17 @@ def test_each_service_has_its_database_and_port():
     for name, port in (("issuer", 8001), ("verifier", 8002), ("registry", 8003)):
         assert re.search(rf"postgres:5432/b4g_{name}\b", compose)
         assert f'"{port}:{port}"' in compose
+
+
+def test_the_stack_keeps_its_data_and_restarts():
+    compose = (REPO / "docker-compose.yml").read_text()
+    # Kafka's log on its volume (else the compacted topics verifiers rebuild from are lost).
+    assert "KAFKA_LOG_DIRS: /var/lib/kafka/data" in compose
+    assert "kafkadata:/var/lib/kafka/data" in compose
+    for image in re.findall(r"image: (\S+)", compose):
+        tag = image.rsplit(":", 1)[1]
+        assert "." in tag, f"{image} is not pinned to a minor version"
+    assert compose.count("restart: unless-stopped") >= 7
+    assert (REPO / ".dockerignore").read_text().count(".venv") == 1
+    dockerfile = (REPO / "deploy" / "Dockerfile").read_text()
+    assert dockerfile.index("--no-install-workspace") < dockerfile.index("COPY shared shared")
