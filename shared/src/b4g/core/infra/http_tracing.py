@@ -21,6 +21,8 @@ from opentelemetry.trace import SpanKind, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _propagator = TraceContextTextMapPropagator()
+# The semantic conventions' advice for http.server.request.duration (seconds).
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
 _TRACE_HEADERS = (b"traceparent", b"tracestate")
 
 
@@ -37,7 +39,10 @@ class HttpTracing:
         self._app = app
         self._tracer = tracer
         self._duration = meter.create_histogram(
-            "http.server.request.duration", unit="s", description="Duration of HTTP requests."
+            "http.server.request.duration",
+            unit="s",
+            description="Duration of HTTP server requests.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
         self._exclude = frozenset(exclude_paths)
 
@@ -64,10 +69,19 @@ class HttpTracing:
             method,
             context=_propagator.extract(carrier),
             kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope["path"]},
+            attributes={
+                "http.request.method": method,
+                "url.path": scope["path"],
+                "url.scheme": scope.get("scheme", "http"),
+                **_server(scope),
+            },
         ) as span:
+            error: str | None = None
             try:
                 await self._app(scope, receive, send_noting_status)
+            except BaseException as exc:
+                error = type(exc).__qualname__
+                raise
             finally:
                 route = scope.get("path_template") or ""
                 self._duration.record(
@@ -79,13 +93,23 @@ class HttpTracing:
                     },
                 )
                 if span.is_recording():
-                    _describe(span, route, method, status)
+                    _describe(span, route, method, status, error)
 
 
-def _describe(span: trace.Span, route: str, method: str, status: int) -> None:
+def _server(scope: Scope) -> dict[str, str | int]:
+    server = scope.get("server")
+    if not server:
+        return {}
+    host, port = server
+    return {"server.address": host, "server.port": port} if port else {"server.address": host}
+
+
+def _describe(span: trace.Span, route: str, method: str, status: int, error: str | None) -> None:
     if route:
         span.update_name(f"{method} {route}")
         span.set_attribute("http.route", route)
     span.set_attribute("http.response.status_code", status)
-    if status >= 500:
+    if status >= 500 or error is not None:
+        # error.type: the exception's class when one escaped, else the status code.
+        span.set_attribute("error.type", error or str(status))
         span.set_status(StatusCode.ERROR)

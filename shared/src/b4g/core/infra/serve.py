@@ -68,7 +68,10 @@ def serve(spec: ServiceSpec[S, Any], settings: S) -> None:
 
 def _run(spec: ServiceSpec[S, Any], settings: S, listener: socket.socket | None = None) -> None:
     telemetry = setup_telemetry(
-        settings.service_name, otlp_endpoint=settings.otel_exporter_otlp_endpoint
+        settings.service_name,
+        otlp_endpoint=settings.otel_exporter_otlp_endpoint,
+        service_version=spec.version,
+        environment=settings.deployment_environment,
     )
     app = create_app(spec, settings, telemetry)
     # Everything built so far lives as long as the process: keep it out of the collector's

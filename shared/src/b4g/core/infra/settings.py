@@ -38,6 +38,7 @@ class BaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str = ""
+    deployment_environment: str = "development"  # resource attribute deployment.environment.name
     shutdown_grace_seconds: float = 10.0
     # Outbound fetching (did:web documents, status lists, schemas) is https-only and
     # public-address-only; these relax it for local development, comma separated.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
@@ -37,10 +40,19 @@ def setup_telemetry(
     otlp_endpoint: str = "",
     span_exporter: SpanExporter | None = None,
     metric_reader: MetricReader | None = None,
+    service_version: str = "0.1.0",
+    environment: str = "development",
 ) -> Telemetry:
     """Providers for one process. With no endpoint and no exporter, spans are created (trace ids
     still flow through logs and Kafka headers) but nothing is exported."""
-    resource = Resource.create({"service.name": service_name})
+    resource = Resource.create(
+        {
+            "service.name": service_name,
+            "service.version": service_version,
+            "service.instance.id": f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+            "deployment.environment.name": environment,
+        }
+    )
     tracer_provider = TracerProvider(resource=resource)
     readers: list[MetricReader] = []
     if otlp_endpoint:
