@@ -46,6 +46,7 @@ def start_service(
         "B4G_REGISTRY_SIGNING_SEED": os.environ.get("B4G_REGISTRY_SIGNING_SEED")
         or base64.b64encode(os.urandom(32)).decode(),
         "B4G_LOG_LEVEL": log_level,
+        "B4G_PUBLIC_RATE_LIMIT": "0",  # tests send from one address; test_public_access enables it
         **(extra_env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix=f"b4g-{name}-", suffix=".log", delete=False)  # noqa: SIM115

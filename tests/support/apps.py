@@ -35,7 +35,7 @@ async def service_client(
         kafka_bootstrap_servers=stack.bootstrap,
         kafka_topic_prefix=prefix,
         relay_poll_interval=0.05,
-        **overrides,
+        **{"public_rate_limit": 0, **overrides},
     )
     telemetry = setup_telemetry(spec.name, span_exporter=span_exporter, metric_reader=metric_reader)
     app = create_app(spec, settings, telemetry)

@@ -132,6 +132,7 @@ def service_spec() -> ServiceSpec[IssuerSettings, IssuerContext]:
         version="0.1.0",
         route_handlers=ROUTES,
         build_context=open_context,
+        public_paths=(r"/issuers/[^/]+/(did|jwks)\.json",),
         migrations=issuer_migrations(),
         background=loops,
         consumers=label_consumers,

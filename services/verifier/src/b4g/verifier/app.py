@@ -37,6 +37,11 @@ def service_spec() -> ServiceSpec[VerifierSettings, LocalVerification]:
             verify_uploaded,
         ],
         build_context=LocalVerification.for_runtime,
+        public_paths=(
+            r"/status/[^/]+",
+            r"/credentials/verify(/baked|/bulk)?",
+            r"/presentations/verify",
+        ),
         migrations=load_migrations("b4g.verifier", "b4g.verifier.store.migrations"),
         consumers=consumers,
     )

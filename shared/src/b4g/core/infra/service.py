@@ -35,6 +35,7 @@ from b4g.core.infra.limits import HeaderLimit
 from b4g.core.infra.migrate import Migration, migrate
 from b4g.core.infra.outbox import OutboxRelay, RelayConfig
 from b4g.core.infra.problems import EXCEPTION_HANDLERS, document_problems
+from b4g.core.infra.public_access import PublicAccess
 from b4g.core.infra.readiness import health, observe_health, ready
 from b4g.core.infra.settings import BaseSettings
 from b4g.core.infra.supervise import Health, supervise
@@ -122,6 +123,8 @@ class ServiceSpec(Generic[S, C]):
     background: LoopFactory[S, C] | None = None
     dependencies: dict[str, Provide] = field(default_factory=dict)
     extra_state: dict[str, Any] = field(default_factory=dict)
+    # Paths (regular expressions, whole path) anyone may call: CORS and a rate limit per client.
+    public_paths: Sequence[str] = ()
 
 
 def provide_context(state: State) -> Any:
@@ -188,9 +191,15 @@ def create_app(spec: ServiceSpec[S, C], settings: S, telemetry: Telemetry) -> Li
     )
     # Around the router and the exception handlers, where Litestar would put its own
     # OpenTelemetry middleware, so every answer (problem details included) is seen.
+    public = PublicAccess(
+        app.asgi_handler,
+        spec.public_paths,
+        rate=settings.public_rate_limit,
+        burst=settings.public_rate_burst,
+    )
     app.asgi_handler = HeaderLimit(
         HttpTracing(
-            app.asgi_handler,
+            public,
             telemetry.tracer("b4g.http"),
             telemetry.meter_provider.get_meter("b4g.http"),
             exclude_paths=("/health", "/ready"),

@@ -38,6 +38,10 @@ class BaseSettings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str = ""
+    # Requests a second (on average; `burst` at once) one client may make to public endpoints,
+    # per process; 0 turns the limit off.
+    public_rate_limit: float = 50.0
+    public_rate_burst: float = 200.0
     deployment_environment: str = "development"  # resource attribute deployment.environment.name
     shutdown_grace_seconds: float = 10.0
     # Outbound fetching (did:web documents, status lists, schemas) is https-only and
