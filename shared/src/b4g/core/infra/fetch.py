@@ -5,8 +5,8 @@
   multicast, reserved or IPv4-mapped private addresses) unless the host is allow-listed; the
   connection goes to the address that was checked (TLS SNI and Host stay the name), so DNS
   rebinding between check and connect cannot redirect it;
-- GET only, no cookies, a total time limit, a size limit enforced while streaming, few
-  redirects (each target checked again);
+- GET, and POST of a JSON body (`post_json`: no redirects, no cache), no cookies, a total time
+  limit, a size limit enforced while streaming, few redirects (each target checked again);
 - responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag.
 """
 
@@ -146,6 +146,32 @@ class SafeFetcher:
         self._remember(url, response, cached.etag if cached else None, ttl)
         return response
 
+    async def post_json(
+        self,
+        url: str,
+        body: Any,
+        *,
+        headers: dict[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResponse:
+        """POST `body` as JSON under the same address and size rules; any status is returned
+        (the caller reads the other side's problem), redirects are not followed."""
+        content = json.dumps(body, separators=(",", ":")).encode()
+        try:
+            async with asyncio.timeout(self._policy.timeout):
+                return await self._send_once(
+                    "POST",
+                    url,
+                    "application/json, application/problem+json",
+                    max_bytes or self._policy.max_bytes,
+                    extra_headers={**(headers or {}), "Content-Type": "application/json"},
+                    content=content,
+                )
+        except TimeoutError as exc:
+            raise FetchTimeout(f"{url}: no answer within {self._policy.timeout} s") from exc
+        except (httpx.HTTPError, OSError) as exc:
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+
     async def _follow(
         self, url: str, accept: str, max_bytes: int, etag: str | None
     ) -> FetchResponse:
@@ -162,6 +188,19 @@ class SafeFetcher:
 
     async def _get_once(
         self, url: str, accept: str, max_bytes: int, etag: str | None
+    ) -> FetchResponse:
+        headers = {"If-None-Match": etag} if etag else {}
+        return await self._send_once("GET", url, accept, max_bytes, extra_headers=headers)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        accept: str,
+        max_bytes: int,
+        *,
+        extra_headers: dict[str, str],
+        content: bytes | None = None,
     ) -> FetchResponse:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -183,12 +222,15 @@ class SafeFetcher:
         address = addresses[0]
         literal = f"[{address}]" if ":" in address else address
         target = parts._replace(netloc=f"{literal}:{port}").geturl()
-        headers = {"Host": parts.netloc, "Accept": accept, "User-Agent": self._policy.user_agent}
-        if etag:
-            headers["If-None-Match"] = etag
+        headers = {
+            **extra_headers,
+            "Host": parts.netloc,
+            "Accept": accept,
+            "User-Agent": self._policy.user_agent,
+        }
         extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         async with self._client.stream(
-            "GET", target, headers=headers, extensions=extensions
+            method, target, headers=headers, content=content, extensions=extensions
         ) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:

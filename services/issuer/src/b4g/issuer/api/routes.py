@@ -7,12 +7,14 @@ from litestar.types import ControllerRouterHandler
 from .achievement_routes import AchievementsController
 from .bulk_routes import BulkJobsController
 from .credential_routes import CredentialsController
+from .enrolment_routes import EnrolmentController
 from .issuer_routes import IssuersController, PublicDocumentsController
 from .platform_routes import PlatformKeysController
 from .vc_api_routes import PlatformSettingsController, VcApiController
 
 ROUTES: list[ControllerRouterHandler] = [
     IssuersController,
+    EnrolmentController,
     AchievementsController,
     CredentialsController,
     BulkJobsController,
