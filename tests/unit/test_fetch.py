@@ -12,6 +12,7 @@ import pytest
 
 from b4g.core.infra.fetch import (
     BlockedAddress,
+    FetchError,
     FetchPolicy,
     FetchTimeout,
     HttpStatus,
@@ -202,3 +203,13 @@ async def test_post_json_keeps_the_rules_and_returns_any_status(server):
     async with SafeFetcher(FetchPolicy()) as default:
         with pytest.raises(SchemeNotAllowed):
             await default.post_json(f"http://127.0.0.1:{server}/echo", {})
+
+
+async def test_an_allow_listed_http_origin_is_reached_over_http_for_https_urls(server):
+    """did:web names https; a local stack's allow-listed plain-http origin still resolves."""
+    async with fetcher(server) as safe:
+        document = await safe.fetch_json(f"https://127.0.0.1:{server}/doc-local")
+    assert document == {"id": "did:web:example"}
+    async with fetcher(server, allow_http_origins=()) as strict:
+        with pytest.raises(FetchError):
+            await strict.fetch_json(f"https://127.0.0.1:{server}/doc-local")

@@ -1,6 +1,7 @@
 """The one outbound HTTP client (did:web documents, JWKS, status lists), guarded against SSRF.
 
-- https only, except origins allow-listed for local development;
+- https only, except origins allow-listed for local development (which are reached over http
+  even when asked for https, since did:web always names https);
 - every address the host resolves to must be public (no private, loopback, link-local, CGNAT,
   multicast, reserved or IPv4-mapped private addresses) unless the host is allow-listed; the
   connection goes to the address that was checked (TLS SNI and Host stay the name), so DNS
@@ -203,6 +204,10 @@ class SafeFetcher:
         content: bytes | None = None,
     ) -> FetchResponse:
         parts = urlsplit(url)
+        if parts.scheme == "https" and f"http://{parts.netloc}" in self._policy.allow_http_origins:
+            # An origin allow-listed as plain http serves nothing over TLS: a did:web of a local
+            # stack (`did:web:127.0.0.1%3A8001:…`, which did:web maps to https) resolves there.
+            parts = parts._replace(scheme="http")
         origin = f"{parts.scheme}://{parts.netloc}"
         if parts.scheme != "https" and not (
             parts.scheme == "http" and origin in self._policy.allow_http_origins

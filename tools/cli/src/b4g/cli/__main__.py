@@ -1,11 +1,20 @@
 """`b4g`: keys, signing, verification and status lists from the command line.
 
 b4g keys generate [--seed HEX64]
-b4g sign --suite eddsa-rdfc-2022|eddsa-jcs-2022|vc-jwt --seed HEX64 [--created ISO8601] FILE|-
+b4g sign --suite eddsa-rdfc-2022|eddsa-jcs-2022|vc-jwt (--seed HEX64 | --key-file FILE)
+         [--created ISO8601] FILE|-
 b4g verify FILE|-            exit 0 verified, 1 a check failed, 3 a check could not be done,
                              2 unusable input
 b4g status-list decode FILE|-
 b4g unbake FILE              the credential baked into a PNG or SVG
+b4g prove-did (--seed HEX64 | --key-file FILE) [--verification-method VM]
+              (CHALLENGE_FILE [--registry URL --organisation ID --token T]
+               | --registry URL --organisation ID --token T)
+                             sign the registry's DID-control challenge with your own key;
+                             print it, or submit it (exit 1 when the registry refuses)
+b4g enrol --issuer-url URL --api-key KEY --issuer ID --registry URL --organisation ID --token T
+                             enrol an issuer profile of the issuer service: it signs the
+                             challenge with the profile's sealed key and submits it
 b4g bulk-upload --url URL --api-key KEY --issuer ID FILE.csv [--errors FILE]
                              issue a CSV of badges through the issuer service (progress bar
                              on stderr); exit 0 all issued, 1 some rows failed, 2 upload failed
@@ -38,7 +47,8 @@ from b4g.core.proofs.vc_jwt import sign_vc_jwt
 from b4g.core.statuslist import decode_bits, set_indexes
 from b4g.core.verification import VerificationResult, Verifier, decide
 
-from . import bulk_upload
+from . import bulk_upload, enrolment
+from .keyfile import load_key
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_UNCHECKED = 0, 1, 2, 3
 
@@ -81,6 +91,7 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
     print(
         json.dumps(
             {
+                "seed": key.seed.hex(),  # what `b4g sign --seed` and `b4g prove-did --seed` take
                 "did": did_key_of(key.public_multibase),
                 "verificationMethod": did_key_vm(key.public_multibase),
                 "publicKeyMultibase": key.public_multibase,
@@ -93,7 +104,7 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    key = key_from_seed(args.seed)
+    key = load_key(args.seed, args.key_file, UsageError)
     credential = read_json(args.file)
     did = did_key_of(key.public_multibase)
     issuer = credential.get("issuer")
@@ -227,7 +238,9 @@ def parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=cmd_keys_generate)
     sign = commands.add_parser("sign", help="sign a credential with the did:key of a seed")
     sign.add_argument("--suite", choices=[RDFC, JCS, "vc-jwt"], default=RDFC)
-    sign.add_argument("--seed", required=True)
+    signing_key = sign.add_mutually_exclusive_group(required=True)
+    signing_key.add_argument("--seed", help="64 hex characters (`seed` of `b4g keys generate`)")
+    signing_key.add_argument("--key-file", help="a JSON file as `b4g keys generate` prints it")
     sign.add_argument("--created", help="proof creation time (ISO 8601)")
     sign.add_argument("file", help="the credential (JSON), or - for standard input")
     sign.set_defaults(run=cmd_sign)
@@ -247,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
     decode.add_argument("file")
     decode.set_defaults(run=cmd_status_decode)
     bulk_upload.add_parser(commands)
+    enrolment.add_parsers(commands, UsageError, read_json)
     return root
 
 
@@ -257,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, B4GError) as exc:
         print(f"b4g: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except enrolment.EnrolmentFailed as exc:
+        print(f"b4g: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return code
 
 
