@@ -3,6 +3,7 @@ and a second run finds its data again."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -62,6 +63,39 @@ def descendants_using(state: Path) -> list[psutil.Process]:
     return found
 
 
+def next_steps_work_as_printed(output: str, ports: dict[str, int]) -> None:
+    """The commands `make run` prints, run as a newcomer pastes them into a shell (no database
+    URL or key set): they find the stack, and the keys they print work against the services."""
+    commands = [
+        line.split("b4g:", 1)[1].strip()
+        for line in output.splitlines()
+        if "create-platform" in line or "create-key --role" in line
+    ]
+    assert len(commands) == 2, output
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("B4G_")}
+    clean.pop("DATABASE_URL", None)
+    done = [
+        subprocess.run(c, shell=True, env=clean, capture_output=True, text=True, timeout=60)
+        for c in commands
+    ]
+    for result in done:
+        assert result.returncode == 0, result.stderr
+        assert "the local stack" in result.stderr, result.stderr
+    platform_token = json.loads(done[0].stdout)["token"]
+    admin_token = done[1].stdout.strip()
+    issuers = httpx.get(
+        f"http://127.0.0.1:{ports['issuer']}/issuers",
+        headers={"Authorization": f"Bearer {platform_token}"},
+    )
+    assert issuers.status_code == 200, issuers.text
+    organisation = httpx.post(
+        f"http://127.0.0.1:{ports['registry']}/organisations",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        json={"legal_name": "First hour", "country": "LT"},
+    )
+    assert organisation.status_code == 201, organisation.text
+
+
 def test_run_starts_everything_and_ctrl_c_stops_everything():
     # Under the repository, not pytest's private tmp folder: embedded PostgreSQL runs as its
     # own system user when started by root and must be able to reach the data folder.
@@ -85,6 +119,8 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             registry_keys.append(key.json()["did"])
             snapshot = httpx.get(f"http://127.0.0.1:{ports['registry']}/snapshot", timeout=10)
             assert snapshot.status_code == 200 and snapshot.json()["issuer"] == registry_keys[-1]
+            if attempt == 0:
+                next_steps_work_as_printed(output, ports)
             proc.send_signal(signal.SIGINT)
             rest, _ = proc.communicate(timeout=60)
             assert proc.returncode == 0, output + rest

@@ -1,11 +1,15 @@
 """`b4g-issuer` / `python -m b4g.issuer`: run the issuer service or administer platforms.
 
 b4g-issuer [serve]                         run the service
-b4g-issuer create-platform NAME            a new platform (tenant); prints its id
+b4g-issuer create-platform NAME [--with-key] a new platform (tenant); prints its id (and the
+                                           token of a new API key with every scope)
 b4g-issuer create-key --platform ID [--scopes issue,revoke] [--name NAME]
                                            a new API key; prints the token once
 b4g-issuer list-keys --platform ID         the platform's keys (never their secrets)
 b4g-issuer revoke-key --platform ID KEY_ID revoke a key
+
+The operator commands use B4G_DATABASE_URL, or else the database of the local stack `make run`
+keeps running (recorded in its state folder, `.b4g/`); they say which on standard error.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 import asyncpg
 
 from b4g.core.infra.db import create_pool
+from b4g.core.infra.localstack import NoDatabase, database_hint, operator_env
 from b4g.core.infra.migrate import migrate
 from b4g.core.infra.problems import ApiError
 from b4g.core.infra.serve import serve
@@ -37,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the service (the default)")
     create_platform = commands.add_parser("create-platform", help="create a platform (tenant)")
     create_platform.add_argument("name")
+    create_platform.add_argument(
+        "--with-key", action="store_true", help="also create an API key with every scope"
+    )
     create_key = commands.add_parser("create-key", help="create an API key; prints it once")
     create_key.add_argument("--platform", required=True, type=uuid.UUID)
     create_key.add_argument(
@@ -77,7 +85,18 @@ def _key_json(row: Any) -> dict[str, Any]:
 def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any] | list[Any]:
     if args.command == "create-platform":
         row = asyncio.run(_with_pool(settings, lambda p: platforms.create_platform(p, args.name)))
-        return {"platformId": str(row.id), "name": row.name}
+        created: dict[str, Any] = {"platformId": str(row.id), "name": row.name}
+        if args.with_key:
+            key = asyncio.run(
+                _with_pool(settings, lambda p: platforms.create_api_key(p, row.id, name="admin"))
+            )
+            created |= {
+                "keyId": key.key_id,
+                "scopes": list(key.scopes),
+                "token": key.token,
+                "note": "store this token now: it is not shown again",
+            }
+        return created
     if args.command == "create-key":
         scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
         key = asyncio.run(
@@ -107,17 +126,19 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(IssuerSettings)
         if args.command in (None, "serve"):
+            settings = load_settings(IssuerSettings)
             key_provider(settings)  # refuse to start without a master key, before binding a port
             serve(service_spec(), settings)
             return 0
-        result = _admin(args, settings)
-    except (SettingsError, ApiError, UnknownScopeError) as exc:
+        operator = operator_env("issuer")
+        print(f"b4g-issuer: {operator.note}", file=sys.stderr)
+        result = _admin(args, load_settings(IssuerSettings, operator.env))
+    except (SettingsError, ApiError, UnknownScopeError, NoDatabase) as exc:
         print(f"b4g-issuer: {exc}", file=sys.stderr)
         return 2
-    except (OSError, asyncpg.PostgresError) as exc:
-        print(f"b4g-issuer: database unavailable: {exc}", file=sys.stderr)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        print(f"b4g-issuer: {database_hint('issuer', exc)}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

@@ -23,6 +23,7 @@ from pathlib import Path
 from b4g.core.infra.db import ensure_database, with_database
 from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, port_open, spawn, stop_process
 from b4g.core.infra.kafka import ensure_topics, wait_for_broker
+from b4g.core.infra.localstack import DEFAULT_STATE_DIR, clear_stack, write_stack
 
 DEFAULT_PORTS = (("issuer", 8001), ("verifier", 8002), ("registry", 8003))
 
@@ -112,6 +113,7 @@ def main() -> int:
             _say(f"Tansu Kafka-protocol broker on {bootstrap} (in memory)")
 
         urls = {name: with_database(database_url, f"b4g_{name}") for name, _ in services}
+        stack_env: dict[str, dict[str, str]] = {}
         asyncio.run(_prepare(list(urls.values()), bootstrap))
 
         for name, port in services:
@@ -140,6 +142,15 @@ def main() -> int:
                 ),
                 "B4G_FETCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             }
+            stack_env[name] = {
+                key: env[key]
+                for key in (
+                    "B4G_DATABASE_URL",
+                    "B4G_MASTER_KEY_FILE",
+                    "B4G_REGISTRY_SIGNING_SEED_FILE",
+                    "B4G_PUBLIC_BASE_URL",
+                )
+            }
             log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
             proc = spawn([sys.executable, "-m", f"b4g.{name}"], env=env, log=log)
             children.append((name, proc))
@@ -147,6 +158,9 @@ def main() -> int:
             _wait_healthy(name, port, proc)
         for name, port in services:
             _say(f"{name:<9} http://127.0.0.1:{port}   (API docs: http://127.0.0.1:{port}/schema)")
+        write_stack(state, stack_env)
+        for line in next_steps(state, ports):
+            _say(line)
         _say(f"logs in {logs}; press Ctrl-C to stop")
         while not stopping:
             for name, proc in children:
@@ -160,6 +174,7 @@ def main() -> int:
         return 1
     finally:
         _say("stopping")
+        clear_stack(state)
         for _name, proc in reversed(children):
             stop_process(proc)
         if broker is not None:
@@ -167,6 +182,33 @@ def main() -> int:
         if postgres is not None:
             postgres.stop()
         _say("stopped")
+
+
+def _command(name: str, state: Path) -> str:
+    """How to run an installed command from here: `.venv/bin/<name>` when the virtual
+    environment is under the current folder, with the state folder when it is not the default."""
+    script = Path(sys.executable).parent / name
+    try:
+        shown = f"./{script.relative_to(Path.cwd())}" if script.exists() else name
+    except ValueError:
+        shown = str(script)
+    default = (Path.cwd() / DEFAULT_STATE_DIR).resolve()
+    return shown if state == default else f"B4G_STATE_DIR={state} {shown}"
+
+
+def next_steps(state: Path, ports: dict[str, int]) -> list[str]:
+    """The first commands a newcomer runs, exactly as they work against this stack (the
+    operator commands find its databases in the state folder)."""
+    issuer, registry = ports["issuer"], ports["registry"]
+    return [
+        "next steps (the operator commands find this stack's databases in the state folder):",
+        f"  {_command('b4g-issuer', state)} create-platform 'My platform' --with-key",
+        f"      a badge platform and its API key for http://127.0.0.1:{issuer} "
+        "(Authorization: Bearer <token>)",
+        f"  {_command('b4g-registry', state)} create-key --role registry_admin",
+        f"      a registry admin key for http://127.0.0.1:{registry}",
+        "  docs/getting-started.md walks on: an issuer profile, a badge, enrolment, the label",
+    ]
 
 
 async def _prepare(database_urls: list[str], bootstrap: str) -> None:
