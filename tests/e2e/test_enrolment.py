@@ -24,6 +24,7 @@ import pytest
 
 from b4g.core.infra.devstack import free_port
 from b4g.core.infra.kafka import ensure_topics
+from b4g.core.infra.localstack import write_stack
 from tests.e2e.test_services import issuer_cli, service_cli, start_service
 
 pytestmark = pytest.mark.e2e
@@ -129,7 +130,52 @@ def b4g(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network):
+def b4g_verify_checks_a_local_badge_fully(badge: dict, network: dict, tmp_path: Path) -> None:
+    """`b4g verify` with the local stack's origins allowed and its registry named: the badge
+    verifies (did:web, status list) and its issuer's label is reported; without the flags the
+    guarded fetcher refuses the plain-http loopback origins and the answer is "could not check"."""
+    path = tmp_path / "badge.json"
+    path.write_text(json.dumps(badge))
+    allowed = [
+        "--allow-http-origin",
+        network["issuer"],
+        "--allow-http-origin",
+        network["verifier"],
+        "--allow-private-host",
+        "127.0.0.1",
+        "--registry",
+        network["registry"],
+    ]
+    done = b4g("verify", *allowed, str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["proof"]["state"] == "pass" and checks["status"]["state"] == "pass", checks
+    assert checks["issuer_trust"]["code"] == "label_held", checks["issuer_trust"]
+    plain = b4g("verify", str(path))
+    assert plain.returncode == 3, plain.stdout
+    # --local-stack reads the same from the state folder `make run` writes.
+    state = tmp_path / "state"
+    state.mkdir()
+    write_stack(
+        state,
+        {
+            name: {"B4G_PUBLIC_BASE_URL": network[name]}
+            for name in ("issuer", "verifier", "registry")
+        },
+    )
+    local = subprocess.run(
+        [sys.executable, "-m", "b4g.cli", "verify", "--local-stack", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "B4G_STATE_DIR": str(state)},
+    )
+    assert local.returncode == 0, local.stdout + local.stderr
+    trust = next(c for c in json.loads(local.stdout)["checks"] if c["name"] == "issuer_trust")
+    assert trust["code"] == "label_held"
+
+
+async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, tmp_path):
     registry, issuer, verifier = network["registry"], network["issuer"], network["verifier"]
     db = network["registry_db"]
     clock = Clock()
@@ -291,6 +337,7 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network):
         assert held["state"] == "pass", held
         assert "Kaunas Youth Centre" in held["message"]
         clock.step("badge verified with the label")
+        b4g_verify_checks_a_local_badge_fully(badge, network, tmp_path)
 
         # The label badge from the network's issuer names a registered issuer.
         network_auth = bearer(network["network_token"])

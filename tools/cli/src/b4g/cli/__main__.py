@@ -3,7 +3,9 @@
 b4g keys generate [--seed HEX64]
 b4g sign --suite eddsa-rdfc-2022|eddsa-jcs-2022|vc-jwt (--seed HEX64 | --key-file FILE)
          [--created ISO8601] FILE|-
-b4g verify FILE|-            exit 0 verified, 1 a check failed, 3 a check could not be done,
+b4g verify [--allow-http-origin ORIGIN]... [--allow-private-host HOST]... [--registry URL]
+           [--local-stack] FILE|-
+                             exit 0 verified, 1 a check failed, 3 a check could not be done,
                              2 unusable input
 b4g status-list decode FILE|-
 b4g unbake FILE              the credential baked into a PNG or SVG
@@ -23,7 +25,6 @@ b4g bulk-upload --url URL --api-key KEY --issuer ID FILE.csv [--errors FILE]
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -31,24 +32,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from b4g.core.baking import PNG_SIGNATURE, unbake
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.did.did_key import did_key_of, did_key_vm
-from b4g.core.did.resolver import DidResolver, VerificationMethodResolution
 from b4g.core.errors import B4GError
-from b4g.core.infra.fetch import FetchPolicy, SafeFetcher
-from b4g.core.infra.schemas import SchemaSource
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import JCS, RDFC, add_proof, create_proof
 from b4g.core.proofs.vc_jwt import sign_vc_jwt
 from b4g.core.statuslist import decode_bits, set_indexes
-from b4g.core.verification import VerificationResult, Verifier, decide
 
 from . import bulk_upload, enrolment
 from .keyfile import load_key
+from .verify_cmd import add_verify_parser
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_UNCHECKED = 0, 1, 2, 3
 
@@ -159,44 +155,6 @@ def read_presented(name: str) -> dict[str, Any] | str:
     raise UsageError("expected a JSON-LD credential, a compact VC-JWT or a baked PNG/SVG")
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    schema_dir = Path(args.schema_dir) if args.schema_dir else None
-    result = asyncio.run(verify_online(read_presented(args.file), schema_dir))
-    output = msgspec.to_builtins(result)
-    output.pop("credential", None)
-    print(json.dumps(output, indent=2))
-    if decide(result.checks):
-        return EXIT_OK
-    if any(c.state == "fail" for c in result.checks):
-        return EXIT_FAILED
-    return EXIT_UNCHECKED
-
-
-async def verify_online(
-    presented: dict[str, Any] | str, schema_dir: Path | None = None
-) -> VerificationResult:
-    """did:web documents, status lists and schemas come through the SSRF-guarded fetcher."""
-    async with SafeFetcher(FetchPolicy()) as fetcher:
-        resolver = DidResolver(fetcher.fetch_json)
-
-        async def resolve_method(
-            vm: str, purpose: str, controller: str | None
-        ) -> VerificationMethodResolution:
-            return await resolver.resolve_verification_method(
-                vm, purpose=purpose, expected_controller=controller
-            )
-
-        verifier = Verifier(
-            store=ContextStore(),
-            resolve_key=resolver.resolve_key,
-            status_fetcher=fetcher.fetch_json,
-            schemas=SchemaSource(fetcher, schema_dir),
-            resolve_method=resolve_method,
-            jwks_fetcher=fetcher.fetch_json,
-        )
-        return await verifier.verify(presented, now=datetime.now(UTC))
-
-
 def cmd_status_decode(args: argparse.Namespace) -> int:
     credential = read_json(args.file)
     subject = credential.get("credentialSubject", {})
@@ -244,12 +202,7 @@ def parser() -> argparse.ArgumentParser:
     sign.add_argument("--created", help="proof creation time (ISO 8601)")
     sign.add_argument("file", help="the credential (JSON), or - for standard input")
     sign.set_defaults(run=cmd_sign)
-    verify = commands.add_parser("verify", help="verify a credential (JSON-LD or VC-JWT)")
-    verify.add_argument(
-        "--schema-dir", help="pinned JSON Schemas, named as the last segment of their URL"
-    )
-    verify.add_argument("file", help="the credential, or - for standard input")
-    verify.set_defaults(run=cmd_verify)
+    add_verify_parser(commands, read_presented, UsageError)
     unbake_cmd = commands.add_parser("unbake", help="print the credential baked into a PNG/SVG")
     unbake_cmd.add_argument("file")
     unbake_cmd.set_defaults(run=cmd_unbake)
