@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from .achievement_routes import AchievementsController
+from .artwork_routes import ArtworkController
 from .bulk_routes import BulkJobsController
 from .credential_routes import CredentialsController
 from .enrolment_routes import EnrolmentController
@@ -16,6 +17,7 @@ ROUTES: list[ControllerRouterHandler] = [
     IssuersController,
     EnrolmentController,
     AchievementsController,
+    ArtworkController,
     CredentialsController,
     BulkJobsController,
     VcApiController,
