@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import psutil
@@ -96,6 +97,25 @@ def next_steps_work_as_printed(output: str, ports: dict[str, int]) -> None:
     assert organisation.status_code == 201, organisation.text
 
 
+def label_issuer_is_registered(output: str, state: Path, ports: dict[str, int]) -> str:
+    """The network's label-badge issuer is made on the first run and enrolled in the registry
+    through the issuer's endpoint, so the label badges it issues show a registered issuer."""
+    made = json.loads((state / "label-issuer.json").read_text())
+    assert f"label issuer {made['did']}" in output and "enrolled" in output, output
+    trust = httpx.get(
+        f"http://127.0.0.1:{ports['registry']}/trust/{quote(made['did'], safe='')}", timeout=10
+    )
+    assert trust.status_code == 200, trust.text
+    assert trust.json()["did_proven"] is True
+    profile = httpx.get(
+        f"http://127.0.0.1:{ports['issuer']}/issuers/{made['issuerId']}",
+        headers={"Authorization": f"Bearer {made['token']}"},
+        timeout=10,
+    )
+    assert profile.status_code == 200 and profile.json()["did"] == made["did"]
+    return str(made["did"])
+
+
 def test_run_starts_everything_and_ctrl_c_stops_everything():
     # Under the repository, not pytest's private tmp folder: embedded PostgreSQL runs as its
     # own system user when started by root and must be able to reach the data folder.
@@ -103,6 +123,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
     ports = {"issuer": free_port(), "verifier": free_port(), "registry": free_port()}
     os.environ["B4G_BROKER_PORT"] = str(free_port())
     registry_keys = []
+    label_dids: list[str] = []
     try:
         for attempt in range(2):  # the second run reuses the embedded database's data
             proc, lines = start_runner(state, ports)
@@ -121,6 +142,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             assert snapshot.status_code == 200 and snapshot.json()["issuer"] == registry_keys[-1]
             if attempt == 0:
                 next_steps_work_as_printed(output, ports)
+            label_dids.append(label_issuer_is_registered(output, state, ports))
             proc.send_signal(signal.SIGINT)
             rest, _ = proc.communicate(timeout=60)
             assert proc.returncode == 0, output + rest
@@ -129,6 +151,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             assert descendants_using(state) == [], f"orphans after run {attempt + 1}"
             assert (state / "pgdata" / "PG_VERSION").exists()
         assert registry_keys[0] == registry_keys[1]
+        assert label_dids[0] == label_dids[1]  # made once, kept across runs
     finally:
         os.environ.pop("B4G_BROKER_PORT", None)
         shutil.rmtree(state, ignore_errors=True)

@@ -5,6 +5,10 @@ b4g-issuer create-platform NAME [--with-key] a new platform (tenant); prints its
                                            token of a new API key with every scope)
 b4g-issuer create-key --platform ID [--scopes issue,revoke] [--name NAME]
                                            a new API key; prints the token once
+b4g-issuer create-label-issuer [--name NAME]
+                                           the network's label-badge issuer: platform, key,
+                                           profile and label achievement; prints the three
+                                           B4G_LABEL_* ids and the platform's token once
 b4g-issuer list-keys --platform ID         the platform's keys (never their secrets)
 b4g-issuer revoke-key --platform ID KEY_ID revoke a key
 
@@ -30,10 +34,13 @@ from b4g.core.infra.migrate import migrate
 from b4g.core.infra.problems import ApiError
 from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import SettingsError, load_settings
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.app import issuer_migrations, key_provider, service_spec
 from b4g.issuer.domain.access import ALL_SCOPES, UnknownScopeError
 from b4g.issuer.settings import IssuerSettings
-from b4g.issuer.usecases import platforms
+from b4g.issuer.usecases import label_issuer, platforms
+from b4g.issuer.usecases.context import IssuerContext
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated, from {', '.join(ALL_SCOPES)} (default: all)",
     )
     create_key.add_argument("--name", default="")
+    label = commands.add_parser(
+        "create-label-issuer", help="the network's label-badge issuer (platform, profile, label)"
+    )
+    label.add_argument("--name", default="Badges4Good")
     list_keys = commands.add_parser("list-keys", help="list a platform's API keys")
     list_keys.add_argument("--platform", required=True, type=uuid.UUID)
     revoke_key = commands.add_parser("revoke-key", help="revoke an API key")
@@ -68,6 +79,27 @@ async def _with_pool(
     pool = await create_pool(settings.database_url, min_size=1, max_size=2)
     try:
         return await action(pool)
+    finally:
+        await pool.close()
+
+
+async def _with_context(settings: IssuerSettings, name: str) -> label_issuer.LabelIssuer:
+    """The label issuer made as the service would make it (its keys sealed by the master key,
+    `issuer.upserted` in the outbox for the relay)."""
+    keys = key_provider(settings)
+    await migrate(settings.database_url, issuer_migrations())
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        ctx = IssuerContext(
+            pool=pool,
+            keys=keys,
+            base_url=settings.issuer_base_url(),
+            verifier_base_url=settings.verifier_base_url.rstrip("/"),
+            status_list_capacity=settings.status_list_capacity,
+            rdf=rdf_canonizer(ContextStore()),
+            outbox_shards=settings.outbox_shards,
+        )
+        return await label_issuer.create_label_issuer(ctx, name)
     finally:
         await pool.close()
 
@@ -111,6 +143,22 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
             "scopes": list(key.scopes),
             "token": key.token,
             "note": "store this token now: it is not shown again",
+        }
+    if args.command == "create-label-issuer":
+        made = asyncio.run(_with_context(settings, args.name))
+        return {
+            "platformId": made.platform_id,
+            "issuerId": made.issuer_id,
+            "achievementId": made.achievement_id,
+            "did": made.did,
+            "keyId": made.key_id,
+            "token": made.token,
+            "settings": {
+                "B4G_LABEL_PLATFORM_ID": made.platform_id,
+                "B4G_LABEL_ISSUER_ID": made.issuer_id,
+                "B4G_LABEL_ACHIEVEMENT_ID": made.achievement_id,
+            },
+            "note": "store this token now: it is not shown again; enrol the issuer with b4g enrol",
         }
     if args.command == "list-keys":
         rows = asyncio.run(

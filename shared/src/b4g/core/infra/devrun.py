@@ -2,9 +2,11 @@
 
 Uses `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS` when set; otherwise starts an embedded PostgreSQL
 (data kept under the state folder, `.b4g/` by default) and the Tansu broker. Creates one database
-per service, migrates, creates topics, starts issuer, verifier and registry, prints their URLs,
-and on Ctrl-C stops everything it started: services first (they finish requests and commit
-offsets), then the broker and PostgreSQL.
+per service, migrates, creates topics, makes the network's label-badge issuer on the first run,
+starts issuer, verifier and registry, enrols the label issuer in the registry, prints the URLs
+and the next commands (recording the databases for the operator commands), and on Ctrl-C
+stops everything it started: services first (they finish requests and commit offsets), then
+the broker and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from b4g.core.infra.db import ensure_database, with_database
+from b4g.core.infra.devnetwork import enrol_label_issuer, label_issuer
 from b4g.core.infra.devstack import EmbeddedPostgres, TansuBroker, port_open, spawn, stop_process
 from b4g.core.infra.kafka import ensure_topics, wait_for_broker
 from b4g.core.infra.localstack import DEFAULT_STATE_DIR, clear_stack, write_stack
@@ -95,6 +99,7 @@ def main() -> int:
     postgres: EmbeddedPostgres | None = None
     broker: TansuBroker | None = None
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    label: dict[str, Any] = {}
     try:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
@@ -142,6 +147,9 @@ def main() -> int:
                 ),
                 "B4G_FETCH_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             }
+            if name == "issuer":  # the network's label-badge issuer, made on the first run
+                label = label_issuer(state, env)
+                env |= {str(k): str(v) for k, v in label["settings"].items()}
             stack_env[name] = {
                 key: env[key]
                 for key in (
@@ -159,6 +167,8 @@ def main() -> int:
         for name, port in services:
             _say(f"{name:<9} http://127.0.0.1:{port}   (API docs: http://127.0.0.1:{port}/schema)")
         write_stack(state, stack_env)
+        bases = {name: f"http://127.0.0.1:{port}" for name, port in services}
+        _say(enrol_label_issuer(state, label, {**os.environ, **stack_env["registry"]}, bases))
         for line in next_steps(state, ports):
             _say(line)
         _say(f"logs in {logs}; press Ctrl-C to stop")
