@@ -224,3 +224,16 @@ async def test_a_submission_to_a_private_address_is_not_sent(both):
         headers=auth,
     )
     assert refused.status_code == 422 and refused.json()["code"] == "registry_url_not_allowed"
+
+
+async def test_an_issuer_limited_to_its_registries_signs_no_other_challenge(stack, prefix):
+    async with issuer_app(stack, prefix, enrolment_registries=f"{REGISTRY}/") as issuer:
+        _, auth = await issuer.platform()
+        profile = (await issuer.client.post("/issuers", json={"name": "P"}, headers=auth)).json()
+        url = f"/issuers/{profile['id']}/did-control-proofs"
+        ours = {"did": profile["did"], "challenge": "abcdefgh12345678", "domain": REGISTRY}
+        assert (await issuer.client.post(url, json={"document": ours}, headers=auth)).is_success
+        other = {**ours, "domain": "https://elsewhere.example"}
+        refused = await issuer.client.post(url, json={"document": other}, headers=auth)
+        assert refused.status_code == 422 and refused.json()["code"] == "registry_not_accepted"
+        assert "https://elsewhere.example" in refused.json()["detail"]

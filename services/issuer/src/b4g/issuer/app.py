@@ -76,6 +76,7 @@ def build_context(runtime: Runtime[IssuerSettings]) -> IssuerContext:
         status_list_probes=settings.status_list_probes,
         outbox_shards=settings.outbox_shards,
         fetch_policy=policy_for(settings),
+        enrolment_registries=settings.enrolment_registry_domains(),
     )
 
 

@@ -140,6 +140,10 @@ def main() -> int:
                 ),
                 "B4G_VERIFIER_BASE_URL": f"http://127.0.0.1:{ports['verifier']}",
                 "B4G_REGISTRY_BASE_URL": f"http://127.0.0.1:{ports['registry']}",
+                # The issuer signs DID-control challenges of this stack's registry only.
+                "B4G_ENROLMENT_REGISTRIES": os.environ.get(
+                    "B4G_REGISTRY_PUBLIC_BASE_URL", f"http://127.0.0.1:{ports['registry']}"
+                ),
                 # Local runs serve did:web documents and status lists over plain http on
                 # loopback; production keeps the https-only, public-address-only default.
                 "B4G_FETCH_ALLOW_HTTP_ORIGINS": ",".join(

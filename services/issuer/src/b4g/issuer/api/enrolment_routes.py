@@ -46,6 +46,7 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "proof_purpose_not_allowed": (422, "Challenges are signed for authentication only"),
     "cryptosuite_not_allowed": (422, "Challenges are signed with eddsa-jcs-2022 only"),
     "invalid_registry_submission": (422, "The submission to the registry is incomplete"),
+    "registry_not_accepted": (422, "This issuer does not enrol in that registry"),
     "registry_url_not_allowed": (422, "The issuer may not send to that registry URL"),
     "registry_refused_proof": (422, "The registry did not accept the proof"),
     "registry_unreachable": (502, "The registry could not be reached"),
@@ -163,6 +164,11 @@ REFUSED = ResponseSpec(
             "`submitTo` must be the registry's `…/organisations/{id}/dids/proof` endpoint",
         ),
         _problem_example(
+            "registry_not_accepted",
+            "this issuer signs challenges of https://registry.badges4good.org only, not of "
+            "https://elsewhere.example",
+        ),
+        _problem_example(
             "registry_url_not_allowed",
             "the issuer may not send to http://10.0.0.5/…: only https is allowed",
         ),
@@ -211,7 +217,9 @@ class EnrolmentController(Controller):
             "under the calling API key. Needs `manage`.\n\n"
             "Errors: `did_not_of_this_issuer`, `not_a_did_control_challenge`, "
             "`proof_purpose_not_allowed`, `cryptosuite_not_allowed`, "
-            "`invalid_registry_submission`, `registry_url_not_allowed`, "
+            "`invalid_registry_submission`, `registry_not_accepted` (the challenge's domain is "
+            "not one of `B4G_ENROLMENT_REGISTRIES`, when that is set), "
+            "`registry_url_not_allowed`, "
             "`registry_refused_proof` (422); `issuer_not_found` (404, also for another "
             "platform's profile); `missing_scope` (403); `invalid_api_key` (401); "
             "`signing_key_not_found` (404); `registry_unreachable` (502)."

@@ -55,6 +55,10 @@ class BadSubmission(EnrolmentRefused):
     code = "invalid_registry_submission"
 
 
+class RegistryNotAccepted(EnrolmentRefused):
+    code = "registry_not_accepted"
+
+
 @dataclass(frozen=True, slots=True)
 class Challenge:
     did: str
@@ -66,7 +70,12 @@ class Challenge:
 
 
 def checked_challenge(
-    document: Any, *, issuer_did: str, proof_purpose: str, cryptosuite: str
+    document: Any,
+    *,
+    issuer_did: str,
+    proof_purpose: str,
+    cryptosuite: str,
+    registries: tuple[str, ...] = (),
 ) -> Challenge:
     """The registry's challenge for `issuer_did`, or EnrolmentRefused saying what is wrong."""
     if proof_purpose != PROOF_PURPOSE:
@@ -101,6 +110,11 @@ def checked_challenge(
     if document["did"] != issuer_did:
         raise ForeignDid(
             f"the challenge is for {document['did']}; this issuer profile's DID is {issuer_did}"
+        )
+    if registries and document["domain"].rstrip("/") not in registries:
+        raise RegistryNotAccepted(
+            f"this issuer signs challenges of {', '.join(registries)} only, "
+            f"not of {document['domain']}"
         )
     return Challenge(document["did"], document["challenge"], document["domain"])
 

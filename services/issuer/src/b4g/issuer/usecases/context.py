@@ -34,6 +34,8 @@ class IssuerContext:
     # Outbound requests (enrolment submissions to a registry): https and public addresses
     # unless the settings allow-list local origins.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
+    # The registries whose DID-control challenges are signed (their domains); empty: any.
+    enrolment_registries: tuple[str, ...] = ()
     # API-key rows looked up in the last second, so requests do not each cost a query to
     # authenticate: another process may accept a key for that long after its revocation.
     known_keys: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(1.0))

@@ -81,7 +81,11 @@ async def prove_did_control(
         if issuer is None:
             raise IssuerNotFound(f"no issuer {issuer_id}")
         challenge = checked_challenge(
-            document, issuer_did=issuer.did, proof_purpose=proof_purpose, cryptosuite=cryptosuite
+            document,
+            issuer_did=issuer.did,
+            proof_purpose=proof_purpose,
+            cryptosuite=cryptosuite,
+            registries=ctx.enrolment_registries,
         )
         checked_submission(challenge, submit_to, registry_token)
         key = await signing_key(conn, ctx, issuer_id)
