@@ -73,7 +73,7 @@ def enrol_label_issuer(
         )
     made["enrolled"] = {"organisationId": org}
     (state / LABEL_FILE).write_text(json.dumps(made, indent=2))
-    trust = f"{registry}/trust/{quote(made['did'], safe='')}"
+    trust = f"{registry}/trust/{quote(made['did'], safe=':')}"
     return f"label issuer {made['did']} enrolled in the registry ({trust})"
 
 
