@@ -92,7 +92,7 @@ def next_steps_work_as_printed(output: str, ports: dict[str, int]) -> None:
     organisation = httpx.post(
         f"http://127.0.0.1:{ports['registry']}/organisations",
         headers={"Authorization": f"Bearer {admin_token}"},
-        json={"legal_name": "First hour", "country": "LT"},
+        json={"legalName": "First hour", "country": "LT"},
     )
     assert organisation.status_code == 201, organisation.text
 

@@ -199,7 +199,7 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, t
             await client.post(
                 f"{registry}/organisations",
                 headers=bearer(admin),
-                json={"legal_name": "Badges4Good network", "country": "LT"},
+                json={"legalName": "Badges4Good network", "country": "LT"},
             )
         ).json()["id"]
         enrolled = b4g(
@@ -249,7 +249,7 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, t
             await client.post(
                 f"{registry}/organisations",
                 headers=bearer(admin),
-                json={"legal_name": "Kaunas Youth Centre", "country": "LT"},
+                json={"legalName": "Kaunas Youth Centre", "country": "LT"},
             )
         ).json()["id"]
         sign = (
@@ -371,7 +371,7 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, t
             await client.post(
                 f"{registry}/organisations",
                 headers=bearer(admin),
-                json={"legal_name": "Riga Makers", "country": "LV"},
+                json={"legalName": "Riga Makers", "country": "LV"},
             )
         ).json()["id"]
         proved = b4g(

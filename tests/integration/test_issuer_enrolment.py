@@ -43,7 +43,7 @@ async def _challenge(registry, did: str) -> tuple[str, dict[str, str], dict]:
     """A registry admin registers an organisation and the DID: the challenge to sign."""
     admin = bearer((await keys(registry, ["registry_admin"]))["registry_admin"])
     org = await registry.post(
-        "/organisations", headers=admin, json={"legal_name": "Vilnius Youth", "country": "LT"}
+        "/organisations", headers=admin, json={"legalName": "Vilnius Youth", "country": "LT"}
     )
     assert org.status_code == 201, org.text
     registered = await registry.post(

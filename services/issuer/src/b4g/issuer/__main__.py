@@ -31,13 +31,13 @@ import asyncpg
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.localstack import NoDatabase, database_hint, operator_env
 from b4g.core.infra.migrate import migrate
-from b4g.core.infra.problems import ApiError
 from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.app import issuer_migrations, key_provider, service_spec
 from b4g.issuer.domain.access import ALL_SCOPES, UnknownScopeError
+from b4g.issuer.domain.errors import IssuerError
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import label_issuer, platforms
 from b4g.issuer.usecases.context import IssuerContext
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         operator = operator_env("issuer")
         print(f"b4g-issuer: {operator.note}", file=sys.stderr)
         result = _admin(args, load_settings(IssuerSettings, operator.env))
-    except (SettingsError, ApiError, UnknownScopeError, NoDatabase) as exc:
+    except (SettingsError, IssuerError, UnknownScopeError, NoDatabase) as exc:
         print(f"b4g-issuer: {exc}", file=sys.stderr)
         return 2
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

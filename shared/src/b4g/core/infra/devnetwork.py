@@ -79,15 +79,7 @@ def enrol_label_issuer(
 
 def _organisation(registry: str, admin: str) -> str:
     body = {"legalName": NETWORK_NAME, "country": "LT"}
-    try:
-        created = _post(f"{registry}/organisations", admin, body)
-    except urllib.error.HTTPError as exc:
-        if exc.code != 400:
-            raise
-        # The registry's wire before its camelCase fields (legal_name).
-        created = _post(
-            f"{registry}/organisations", admin, {"legal_name": NETWORK_NAME, "country": "LT"}
-        )
+    created = _post(f"{registry}/organisations", admin, body)
     return str(created["id"])
 
 

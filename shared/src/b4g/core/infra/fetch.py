@@ -8,7 +8,10 @@
   rebinding between check and connect cannot redirect it;
 - GET, and POST of a JSON body (`post_json`: no redirects, no cache), no cookies, a total time
   limit, a size limit enforced while streaming, few redirects (each target checked again);
-- responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag.
+- responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag;
+- fair: at most `per_host` requests to one host at a time (a slow host queues its own
+  requests, never everyone's), and a caller may give a time budget for a whole unit of work
+  (`budget`, e.g. one verification) that every fetch inside it shares.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ import asyncio
 import ipaddress
 import json
 import socket
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +28,8 @@ import httpx
 import msgspec
 
 from b4g.core.errors import B4GError
+from b4g.core.infra.fetch_cache import ResponseCache
+from b4g.core.infra.fetch_fairness import HostSlots, budget, remaining
 from b4g.core.infra.settings import BaseSettings
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -66,6 +69,8 @@ class FetchPolicy(msgspec.Struct, frozen=True, kw_only=True):
     max_bytes: int = 1024 * 1024
     timeout: float = 5.0
     max_redirects: int = 3
+    per_host: int = 6  # concurrent requests to one host name
+    max_connections: int = 256
     cache_entries: int = 1000
     cache_bytes: int = 32 * 1024 * 1024
     user_agent: str = "Badges4Good-Verifier/0.1 (+https://badges4good.org)"
@@ -91,21 +96,19 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-class _Cached(msgspec.Struct, frozen=True):
-    response: FetchResponse
-    expires_at: float
-    etag: str | None
-
-
 class SafeFetcher:
     def __init__(self, policy: FetchPolicy, *, resolver: Resolver = system_resolver) -> None:
         self._policy = policy
         self._resolver = resolver
         self._client = httpx.AsyncClient(
-            follow_redirects=False, trust_env=False, timeout=policy.timeout, cookies=None
+            follow_redirects=False,
+            trust_env=False,
+            timeout=policy.timeout,
+            cookies=None,
+            limits=httpx.Limits(max_connections=policy.max_connections),
         )
-        self._cache: OrderedDict[str, _Cached] = OrderedDict()
-        self._cache_size = 0
+        self._cache = ResponseCache(entries=policy.cache_entries, size=policy.cache_bytes)
+        self._slots = HostSlots(policy.per_host)
 
     async def __aenter__(self) -> SafeFetcher:
         return self
@@ -115,6 +118,8 @@ class SafeFetcher:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+    budget = staticmethod(budget)  # once spent, fetches fail at once without a request
 
     async def fetch_json(self, url: str) -> Any:
         response = await self.get(url, accept="application/json, application/ld+json")
@@ -127,11 +132,15 @@ class SafeFetcher:
         self, url: str, *, accept: str, max_bytes: int | None = None, ttl: float | None = None
     ) -> FetchResponse:
         cached = self._cache.get(url)
-        if cached is not None and cached.expires_at > time.monotonic():
-            self._cache.move_to_end(url)
+        if cached is not None and cached.fresh:
             return msgspec.structs.replace(cached.response, from_cache=True)
+        limit, left = self._policy.timeout, remaining()
+        if left is not None:
+            if left <= 0:
+                raise FetchTimeout(f"{url}: not fetched, the time for this verification is spent")
+            limit = min(limit, left)
         try:
-            async with asyncio.timeout(self._policy.timeout):
+            async with asyncio.timeout(limit):
                 response = await self._follow(
                     url,
                     accept,
@@ -139,12 +148,12 @@ class SafeFetcher:
                     cached.etag if cached else None,
                 )
         except TimeoutError as exc:
-            raise FetchTimeout(f"{url}: no answer within {self._policy.timeout} s") from exc
+            raise FetchTimeout(f"{url}: no answer within {limit:.1f} s") from exc
         except (httpx.HTTPError, OSError) as exc:  # includes DNS failures
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
         if response.status == 304 and cached is not None:
             response = cached.response
-        self._remember(url, response, cached.etag if cached else None, ttl)
+        self._cache.remember(url, response, cached.etag if cached else None, ttl)
         return response
 
     async def post_json(
@@ -217,6 +226,23 @@ class SafeFetcher:
         if not host or parts.username or parts.password:
             raise FetchError(f"{url}: no usable host")
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        async with self._slots.slot(host.lower()):
+            return await self._request(
+                method, url, parts, host, port, accept, max_bytes, extra_headers, content
+            )
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        parts: Any,
+        host: str,
+        port: int,
+        accept: str,
+        max_bytes: int,
+        extra_headers: dict[str, str],
+        content: bytes | None,
+    ) -> FetchResponse:
         addresses = await self._resolver(host, port)
         if not addresses:
             raise FetchError(f"{host} does not resolve")
@@ -251,37 +277,6 @@ class SafeFetcher:
                 headers={k.lower(): v for k, v in response.headers.items()},
                 body=bytes(body),
             )
-
-    def _remember(
-        self, url: str, response: FetchResponse, old_etag: str | None, ttl: float | None
-    ) -> None:
-        control = response.headers.get("cache-control", "").lower()
-        if "no-store" in control:
-            return
-        lifetime = ttl
-        for directive in control.split(","):
-            name, _, value = directive.strip().partition("=")
-            if name == "max-age" and value.isdigit():
-                lifetime = float(value) if ttl is None else min(ttl, float(value))
-            if name == "no-cache":
-                lifetime = 0.0
-        etag = response.headers.get("etag") or old_etag
-        if lifetime is None and etag is None:
-            return
-        self._forget(url)
-        entry = _Cached(response, time.monotonic() + (lifetime or 0.0), etag)
-        self._cache[url] = entry
-        self._cache_size += len(response.body)
-        while self._cache and (
-            len(self._cache) > self._policy.cache_entries
-            or self._cache_size > self._policy.cache_bytes
-        ):
-            self._forget(next(iter(self._cache)))
-
-    def _forget(self, url: str) -> None:
-        entry = self._cache.pop(url, None)
-        if entry is not None:
-            self._cache_size -= len(entry.response.body)
 
 
 def policy_for(settings: BaseSettings) -> FetchPolicy:

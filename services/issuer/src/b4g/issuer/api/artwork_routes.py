@@ -11,18 +11,13 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, RequestBody
 from litestar.params import FromPath
 
-from b4g.core.infra.problems import ApiError
 from b4g.issuer.domain.access import SCOPE_MANAGE
-from b4g.issuer.domain.artwork import MAX_ARTWORK_BYTES, MAX_DIMENSION, ArtworkRefused
+from b4g.issuer.domain.artwork import MAX_ARTWORK_BYTES, MAX_DIMENSION
 from b4g.issuer.usecases import artwork
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx
 from .models import Body, body_with_examples
-
-
-class ArtworkUnusable(ApiError):
-    status, code, title = 422, "achievement_image_unusable", "The image cannot be used"
 
 
 class ArtworkUrlIn(Body, frozen=True, kw_only=True):
@@ -99,12 +94,10 @@ class ArtworkController(Controller):
     ) -> ArtworkOut:
         require(principal, SCOPE_MANAGE)
         content = await request.body()
-        try:
-            kind = await artwork.upload_artwork(
-                ctx, principal, achievement_id, content, request.headers.get("content-type")
-            )
-        except ArtworkRefused as exc:
-            raise ArtworkUnusable(str(exc)) from exc
+        # ArtworkRefused (domain) answers 422 achievement_image_unusable through api/errors.py.
+        kind = await artwork.upload_artwork(
+            ctx, principal, achievement_id, content, request.headers.get("content-type")
+        )
         return _out(achievement_id, kind)
 
     @put(
@@ -127,8 +120,5 @@ class ArtworkController(Controller):
         ],
     ) -> ArtworkOut:
         require(principal, SCOPE_MANAGE)
-        try:
-            kind = await artwork.fetch_artwork(ctx, principal, achievement_id, data.url)
-        except ArtworkRefused as exc:
-            raise ArtworkUnusable(str(exc)) from exc
+        kind = await artwork.fetch_artwork(ctx, principal, achievement_id, data.url)
         return _out(achievement_id, kind)

@@ -12,14 +12,14 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath
 
-from b4g.core.infra.problems import ApiError
+from b4g.issuer.domain import errors
 from b4g.issuer.domain.access import SCOPE_MANAGE
-from b4g.issuer.domain.enrolment import CRYPTOSUITE, PROOF_PURPOSE, EnrolmentRefused
+from b4g.issuer.domain.enrolment import CRYPTOSUITE, PROOF_PURPOSE
 from b4g.issuer.usecases import enrolment
-from b4g.issuer.usecases.enrolment import RegistryUnreachable, RegistryUrlNotAllowed
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx
+from .errors import status_of
 from .models import Body, body_with_examples
 
 DID = "did:web:issuer.example:issuers:0b6f2c4e-8d1a-4b7e-9f3c-2a5d6e7f8a9b"
@@ -38,28 +38,6 @@ PROOF = {
     "challenge": CHALLENGE["challenge"],
     "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9czhSePTFehP8c3PGfb6a22gkfUKKiW6o",
 }
-
-# Every refusal: HTTP status and title by stable code.
-REFUSALS: dict[str, tuple[int, str]] = {
-    "not_a_did_control_challenge": (422, "Only the registry's DID-control challenge is signed"),
-    "did_not_of_this_issuer": (422, "The challenge is for another DID"),
-    "proof_purpose_not_allowed": (422, "Challenges are signed for authentication only"),
-    "cryptosuite_not_allowed": (422, "Challenges are signed with eddsa-jcs-2022 only"),
-    "invalid_registry_submission": (422, "The submission to the registry is incomplete"),
-    "registry_not_accepted": (422, "This issuer does not enrol in that registry"),
-    "registry_url_not_allowed": (422, "The issuer may not send to that registry URL"),
-    "registry_refused_proof": (422, "The registry did not accept the proof"),
-    "registry_unreachable": (502, "The registry could not be reached"),
-}
-
-
-class ProofRefused(ApiError):
-    """An EnrolmentRefused (or a registry's refusal) as a problem with its own code."""
-
-    def __init__(self, code: str, detail: str, *, errors: list[dict[str, Any]] | None = None):
-        super().__init__(detail, errors=errors)
-        self.code = code
-        self.status, self.title = REFUSALS[code]
 
 
 class DidControlProofIn(Body, frozen=True, kw_only=True):
@@ -121,15 +99,15 @@ SIGNED_EXAMPLE = ResponseSpec(
 )
 
 
-def _problem_example(code: str, detail: str) -> Example:
-    status, title = REFUSALS[code]
+def _problem_example(kind: type[errors.IssuerError], detail: str) -> Example:
+    # The example is the problem api/errors.py makes of the domain error.
     return Example(
-        summary=code,
+        summary=kind.code,
         value={
-            "type": f"https://badges4good.org/problems/{code}",
-            "title": title,
-            "status": status,
-            "code": code,
+            "type": f"https://badges4good.org/problems/{kind.code}",
+            "title": kind.title,
+            "status": status_of(kind(detail)),
+            "code": kind.code,
             "detail": detail,
         },
     )
@@ -142,38 +120,38 @@ REFUSED = ResponseSpec(
     media_type="application/problem+json",
     examples=[
         _problem_example(
-            "not_a_did_control_challenge",
+            errors.NotAChallenge,
             "the issuer signs only the registry's challenge (did, challenge, domain): it has "
             "fields a challenge does not have: credentialSubject",
         ),
         _problem_example(
-            "did_not_of_this_issuer",
+            errors.ForeignDid,
             f"the challenge is for did:key:z6Mk…; this issuer profile's DID is {DID}",
         ),
         _problem_example(
-            "proof_purpose_not_allowed",
+            errors.PurposeNotAllowed,
             "the issuer signs DID-control challenges for `authentication` only, not "
             "`assertionMethod`",
         ),
         _problem_example(
-            "cryptosuite_not_allowed",
+            errors.SuiteNotAllowed,
             "DID-control challenges are signed with eddsa-jcs-2022 only, not `eddsa-rdfc-2022`",
         ),
         _problem_example(
-            "invalid_registry_submission",
+            errors.BadSubmission,
             "`submitTo` must be the registry's `…/organisations/{id}/dids/proof` endpoint",
         ),
         _problem_example(
-            "registry_not_accepted",
+            errors.RegistryNotAccepted,
             "this issuer signs challenges of https://registry.badges4good.org only, not of "
             "https://elsewhere.example",
         ),
         _problem_example(
-            "registry_url_not_allowed",
+            errors.RegistryUrlNotAllowed,
             "the issuer may not send to http://10.0.0.5/…: only https is allowed",
         ),
         _problem_example(
-            "registry_refused_proof",
+            errors.RegistryRefusedProof,
             "the registry answered 422 (invalid_proof): the challenge has expired; ask for a "
             "new one",
         ),
@@ -187,7 +165,7 @@ UNREACHABLE = ResponseSpec(
     media_type="application/problem+json",
     examples=[
         _problem_example(
-            "registry_unreachable",
+            errors.RegistryUnreachable,
             "the registry could not be reached: https://registry.example/…: no answer within 5 s",
         )
     ],
@@ -230,31 +208,23 @@ class EnrolmentController(Controller):
         self, ctx: Ctx, principal: Caller, issuer_id: FromPath[uuid.UUID], data: ProofBody
     ) -> DidControlProofOut:
         require(principal, SCOPE_MANAGE)
-        try:
-            done = await enrolment.prove_did_control(
-                ctx,
-                principal,
-                issuer_id,
-                document=data.document,
-                proof_purpose=data.proof_purpose,
-                cryptosuite=data.cryptosuite,
-                submit_to=data.submit_to,
-                registry_token=data.registry_token,
-            )
-        except (EnrolmentRefused, RegistryUrlNotAllowed, RegistryUnreachable) as exc:
-            raise ProofRefused(exc.code, str(exc)) from exc
+        # Refusals are domain errors (EnrolmentRefused, RegistryRefusedProof, …), answered as
+        # problems by api/errors.py.
+        done = await enrolment.prove_did_control(
+            ctx,
+            principal,
+            issuer_id,
+            document=data.document,
+            proof_purpose=data.proof_purpose,
+            cryptosuite=data.cryptosuite,
+            submit_to=data.submit_to,
+            registry_token=data.registry_token,
+        )
         answer = None
         if done.submission is not None:
             answer = RegistryAnswerOut(
                 url=done.submission.url, status=done.submission.status, body=done.submission.body
             )
-            if not done.accepted:
-                code = "registry_refused_proof" if answer.status < 500 else "registry_unreachable"
-                raise ProofRefused(
-                    code,
-                    _refusal(answer),
-                    errors=[{"registryStatus": answer.status, "registryAnswer": answer.body}],
-                )
         return DidControlProofOut(
             proof_id=str(done.id),
             did=done.did,
@@ -262,11 +232,3 @@ class EnrolmentController(Controller):
             submitted=answer is not None,
             registry=answer,
         )
-
-
-def _refusal(answer: RegistryAnswerOut) -> str:
-    body = answer.body if isinstance(answer.body, dict) else {}
-    code = body.get("code")
-    detail = body.get("detail") or body.get("title") or "no explanation given"
-    named = f" ({code})" if isinstance(code, str) else ""
-    return f"the registry answered {answer.status}{named}: {detail}"

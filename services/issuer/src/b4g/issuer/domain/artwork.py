@@ -15,17 +15,13 @@ from typing import Final
 from xml.etree import ElementTree
 
 from b4g.core.baking import PNG_SIGNATURE
-from b4g.core.errors import B4GError
 from b4g.issuer.domain.badge_images import ImageKind
+from b4g.issuer.domain.errors import ArtworkRefused
 
 MAX_ARTWORK_BYTES: Final = 512 * 1024
 MAX_DIMENSION: Final = 2048
 _ACTIVE_ELEMENTS: Final = {"script", "foreignObject", "iframe", "embed", "object", "audio", "video"}
 _HREF: Final = re.compile(r"^(#|data:image/(png|jpeg|gif|webp);base64,)", re.I)
-
-
-class ArtworkRefused(B4GError):
-    code = "achievement_image_unusable"
 
 
 def checked_artwork(content: bytes, media_type: str | None) -> ImageKind:

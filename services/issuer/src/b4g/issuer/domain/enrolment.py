@@ -16,8 +16,15 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from b4g.core.crypto.keys import Ed25519KeyPair
-from b4g.core.errors import B4GError
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
+from b4g.issuer.domain.errors import (
+    BadSubmission,
+    ForeignDid,
+    NotAChallenge,
+    PurposeNotAllowed,
+    RegistryNotAccepted,
+    SuiteNotAllowed,
+)
 
 CHALLENGE_FIELDS: Final = ("did", "challenge", "domain")
 PROOF_PURPOSE: Final = "authentication"
@@ -27,36 +34,6 @@ MAX_DOMAIN = 512
 # Where a registry takes the signed challenge: POST …/organisations/{id}/dids/proof.
 PROOF_PATH = re.compile(r"^(?:/[^/?#]+)*/organisations/[0-9a-fA-F-]{36}/dids/proof$")
 _PRINTABLE = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII, no spaces or control characters
-
-
-class EnrolmentRefused(B4GError):
-    """Why the issuer will not sign; `code` is stable, the message is for the platform."""
-
-    code = "not_a_did_control_challenge"
-
-
-class NotAChallenge(EnrolmentRefused):
-    code = "not_a_did_control_challenge"
-
-
-class ForeignDid(EnrolmentRefused):
-    code = "did_not_of_this_issuer"
-
-
-class PurposeNotAllowed(EnrolmentRefused):
-    code = "proof_purpose_not_allowed"
-
-
-class SuiteNotAllowed(EnrolmentRefused):
-    code = "cryptosuite_not_allowed"
-
-
-class BadSubmission(EnrolmentRefused):
-    code = "invalid_registry_submission"
-
-
-class RegistryNotAccepted(EnrolmentRefused):
-    code = "registry_not_accepted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,12 @@ import uuid
 
 from b4g.core.infra.fetch import FetchError, SafeFetcher
 from b4g.issuer.domain.access import Principal
-from b4g.issuer.domain.artwork import MAX_ARTWORK_BYTES, ArtworkRefused, checked_artwork
+from b4g.issuer.domain.artwork import MAX_ARTWORK_BYTES, checked_artwork
 from b4g.issuer.domain.badge_images import ImageKind
+from b4g.issuer.domain.errors import AchievementNotFound, ArtworkRefused
 from b4g.issuer.store import achievements as achievement_store
 from b4g.issuer.store import artwork as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import AchievementNotFound
 
 
 async def upload_artwork(

@@ -23,22 +23,19 @@ from b4g.issuer.domain.enrolment import (
     checked_submission,
     sign_challenge,
 )
+from b4g.issuer.domain.errors import (
+    IssuerNotFound,
+    RegistryRefusedProof,
+    RegistryUnreachable,
+    RegistryUrlNotAllowed,
+)
 from b4g.issuer.store import enrolment as store
 from b4g.issuer.store import issuers as issuer_store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import IssuerNotFound
 from b4g.issuer.usecases.issuers import signing_key
 
 # A registry's answer is a trust state or a problem: a few kilobytes.
 MAX_REGISTRY_ANSWER = 256 * 1024
-
-
-class RegistryUnreachable(FetchError):
-    code = "registry_unreachable"
-
-
-class RegistryUrlNotAllowed(FetchError):
-    code = "registry_url_not_allowed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +71,8 @@ async def prove_did_control(
 ) -> DidControlProof:
     """Raises EnrolmentRefused (domain) for anything but the registry's challenge for this
     profile's own DID, IssuerNotFound for another tenant's profile, RegistryUnreachable /
-    RegistryUrlNotAllowed when a submission cannot be made."""
+    RegistryUrlNotAllowed when a submission cannot be made, and RegistryRefusedProof (or
+    RegistryUnreachable for a 5xx) when the registry does not accept it."""
     proof_id = uuid.uuid4()
     async with ctx.pool.acquire() as conn, conn.transaction():
         issuer = await issuer_store.get_issuer(conn, issuer_id, platform_id=principal.platform_id)
@@ -114,7 +112,14 @@ async def prove_did_control(
     submission = await _submit(ctx, submit_to, registry_token, signed)
     async with ctx.pool.acquire() as conn:
         await store.record_submission(conn, proof_id, submit_to, submission.status)
-    return DidControlProof(proof_id, challenge.did, signed, submission)
+    done = DidControlProof(proof_id, challenge.did, signed, submission)
+    if not done.accepted:
+        refused = RegistryRefusedProof if submission.status < 500 else RegistryUnreachable
+        raise refused(
+            _refusal(submission),
+            errors=[{"registryStatus": submission.status, "registryAnswer": submission.body}],
+        )
+    return done
 
 
 async def _submit(ctx: IssuerContext, url: str, token: str, signed: dict[str, Any]) -> Submission:
@@ -138,3 +143,11 @@ async def _submit(ctx: IssuerContext, url: str, token: str, signed: dict[str, An
     except (ValueError, UnicodeDecodeError):
         body = None
     return Submission(url, response.status, body)
+
+
+def _refusal(answer: Submission) -> str:
+    body = answer.body if isinstance(answer.body, dict) else {}
+    code = body.get("code")
+    detail = body.get("detail") or body.get("title") or "no explanation given"
+    named = f" ({code})" if isinstance(code, str) else ""
+    return f"the registry answered {answer.status}{named}: {detail}"

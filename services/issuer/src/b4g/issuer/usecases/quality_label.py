@@ -22,12 +22,14 @@ from b4g.core.events.topics import (
     LABEL_SUSPENDED,
     LABEL_WITHDRAWN,
 )
+from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.domain.credentials import Recipient
 from b4g.issuer.domain.status import ACTIVE, REVOKED, SUSPENDED
 from b4g.issuer.store import credentials as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.issuance import IssueRequest, issue
+from b4g.issuer.usecases.issuance import issue
+from b4g.issuer.usecases.issuance_orders import IssueRequest
 from b4g.issuer.usecases.status_changes import change_status
 
 log = logging.getLogger(__name__)
@@ -61,8 +63,10 @@ def _moment(text: str) -> datetime:
 
 
 async def follow_label(
-    ctx: IssuerContext, network: LabelIssuer, event_type: str, label: LabelEventV1
+    conn: Conn, ctx: IssuerContext, network: LabelIssuer, event_type: str, label: LabelEventV1
 ) -> None:
+    """The badge's change, in `conn`'s transaction: the consumer's, which records the event in
+    its inbox in the same commit (so a crash between them cannot apply it twice or lose it)."""
     key = f"quality-label:{label.grant_id}"
     if event_type == LABEL_GRANTED:
         if not label.did:
@@ -78,15 +82,16 @@ async def follow_label(
             valid_until=_moment(label.valid_until),
             body={"qualityLabelGrant": label.grant_id, "did": label.did},
         )
-        await issue(ctx, network.principal, network.issuer_id, request, idempotency_key=key)
+        await issue(
+            ctx, network.principal, network.issuer_id, request, idempotency_key=key, conn=conn
+        )
         return
     operation = FOLLOW.get(event_type)
     if operation is None:
         return
-    async with ctx.pool.acquire() as conn:
-        credential = await store.by_idempotency_key(conn, network.platform_id, key)
+    credential = await store.by_idempotency_key(conn, network.platform_id, key)
     if credential is None or credential.status in (AFTER[operation], REVOKED):
         return  # nothing issued, already in that state, or revoked for good
     if operation == "suspend" and credential.suspension_list_id is None:
         return  # the network issuer does not suspend; the registry's trust state tells
-    await change_status(ctx, network.principal, credential.id, operation, label.reason)
+    await change_status(ctx, network.principal, credential.id, operation, label.reason, conn=conn)

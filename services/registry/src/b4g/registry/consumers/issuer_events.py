@@ -9,14 +9,15 @@ from b4g.core.events.topics import ISSUER_CREDENTIALS, ISSUER_PROFILES
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.service import Runtime
 from b4g.registry.settings import RegistrySettings
+from b4g.registry.usecases.context import RegistryContext
 from b4g.registry.usecases.label_evidence import apply_issuer_event
 
 
-def consumers(runtime: Runtime[RegistrySettings], _ctx: None) -> Sequence[InboxConsumer]:
+def consumers(runtime: Runtime[RegistrySettings], ctx: RegistryContext) -> Sequence[InboxConsumer]:
     settings = runtime.settings
     return [
         InboxConsumer(
-            runtime.require_pool(),
+            ctx.pool,
             ConsumerConfig(
                 name="registry.issuer-activity",
                 topics=(ISSUER_CREDENTIALS, ISSUER_PROFILES),

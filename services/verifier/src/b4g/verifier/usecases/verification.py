@@ -38,6 +38,9 @@ from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER
 # Local state is read from the database at most this often per key: a revocation or a trust
 # change shows up this much later than its event (bars: 2 s), and hot keys cost no query.
 LOCAL_STATE_TTL = 0.5
+# All the fetching one verification may do (did:web documents, status lists, schemas, JWKS,
+# endorsements'), so a credential naming many slow hosts delays only itself, and boundedly.
+VERIFICATION_FETCH_BUDGET = 10.0
 
 
 class LocalVerification:
@@ -90,7 +93,8 @@ class LocalVerification:
         )
 
     async def verify(self, presented: Mapping[str, Any] | str) -> VerificationResult:
-        return await self._verifier.verify(presented, now=datetime.now(UTC))
+        with SafeFetcher.budget(VERIFICATION_FETCH_BUDGET):
+            return await self._verifier.verify(presented, now=datetime.now(UTC))
 
     async def resolve_key(
         self, vm_id: str, purpose: str, expected_controller: str | None
@@ -166,12 +170,7 @@ class LocalVerification:
                 "is configured",
             )
         issued = credential.get("validFrom") or credential.get("issuanceDate")
-        moment = (
-            datetime.fromisoformat(issued.replace("Z", "+00:00"))
-            if isinstance(issued, str)
-            else None
-        )
-        return trust_check(state, now=datetime.now(UTC), issued=moment)
+        return trust_check(state, now=datetime.now(UTC), issued=_moment(issued))
 
     async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
         """The event-fed trust state of `did` and how long ago that copy caught up."""
@@ -197,6 +196,17 @@ class LocalVerification:
         if not isinstance(document, dict):
             raise FetchError(f"{url} is not a status-list credential")
         return document
+
+
+def _moment(value: Any) -> datetime | None:
+    """An issuance date, or None when it is not one (the structure check reports that)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _foreign_key(controller: str, expected_controller: str | None) -> str | None:
