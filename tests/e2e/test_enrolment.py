@@ -288,6 +288,10 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, t
         )
         assert again.status_code == 422, again.text
         assert again.json()["code"] == "registry_refused_proof"
+        # The problem carries what the registry said (its status and its own problem).
+        said = again.json()["errors"][0]
+        assert 400 <= said["registryStatus"] < 500, said
+        assert isinstance(said["registryAnswer"]["code"], str), said
 
         # The Quality Label: application, course, assessment, four-eyes decision.
         org_admin = service_cli(
