@@ -3,6 +3,7 @@ and a second run finds its data again."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import psutil
@@ -62,6 +64,58 @@ def descendants_using(state: Path) -> list[psutil.Process]:
     return found
 
 
+def next_steps_work_as_printed(output: str, ports: dict[str, int]) -> None:
+    """The commands `make run` prints, run as a newcomer pastes them into a shell (no database
+    URL or key set): they find the stack, and the keys they print work against the services."""
+    commands = [
+        line.split("b4g:", 1)[1].strip()
+        for line in output.splitlines()
+        if "create-platform" in line or "create-key --role" in line
+    ]
+    assert len(commands) == 2, output
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("B4G_")}
+    clean.pop("DATABASE_URL", None)
+    done = [
+        subprocess.run(c, shell=True, env=clean, capture_output=True, text=True, timeout=60)
+        for c in commands
+    ]
+    for result in done:
+        assert result.returncode == 0, result.stderr
+        assert "the local stack" in result.stderr, result.stderr
+    platform_token = json.loads(done[0].stdout)["token"]
+    admin_token = done[1].stdout.strip()
+    issuers = httpx.get(
+        f"http://127.0.0.1:{ports['issuer']}/issuers",
+        headers={"Authorization": f"Bearer {platform_token}"},
+    )
+    assert issuers.status_code == 200, issuers.text
+    organisation = httpx.post(
+        f"http://127.0.0.1:{ports['registry']}/organisations",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        json={"legalName": "First hour", "country": "LT"},
+    )
+    assert organisation.status_code == 201, organisation.text
+
+
+def label_issuer_is_registered(output: str, state: Path, ports: dict[str, int]) -> str:
+    """The network's label-badge issuer is made on the first run and enrolled in the registry
+    through the issuer's endpoint, so the label badges it issues show a registered issuer."""
+    made = json.loads((state / "label-issuer.json").read_text())
+    assert f"label issuer {made['did']}" in output and "enrolled" in output, output
+    trust = httpx.get(
+        f"http://127.0.0.1:{ports['registry']}/trust/{quote(made['did'], safe='')}", timeout=10
+    )
+    assert trust.status_code == 200, trust.text
+    assert trust.json()["did_proven"] is True
+    profile = httpx.get(
+        f"http://127.0.0.1:{ports['issuer']}/issuers/{made['issuerId']}",
+        headers={"Authorization": f"Bearer {made['token']}"},
+        timeout=10,
+    )
+    assert profile.status_code == 200 and profile.json()["did"] == made["did"]
+    return str(made["did"])
+
+
 def test_run_starts_everything_and_ctrl_c_stops_everything():
     # Under the repository, not pytest's private tmp folder: embedded PostgreSQL runs as its
     # own system user when started by root and must be able to reach the data folder.
@@ -69,6 +123,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
     ports = {"issuer": free_port(), "verifier": free_port(), "registry": free_port()}
     os.environ["B4G_BROKER_PORT"] = str(free_port())
     registry_keys = []
+    label_dids: list[str] = []
     try:
         for attempt in range(2):  # the second run reuses the embedded database's data
             proc, lines = start_runner(state, ports)
@@ -85,6 +140,9 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             registry_keys.append(key.json()["did"])
             snapshot = httpx.get(f"http://127.0.0.1:{ports['registry']}/snapshot", timeout=10)
             assert snapshot.status_code == 200 and snapshot.json()["issuer"] == registry_keys[-1]
+            if attempt == 0:
+                next_steps_work_as_printed(output, ports)
+            label_dids.append(label_issuer_is_registered(output, state, ports))
             proc.send_signal(signal.SIGINT)
             rest, _ = proc.communicate(timeout=60)
             assert proc.returncode == 0, output + rest
@@ -93,6 +151,7 @@ def test_run_starts_everything_and_ctrl_c_stops_everything():
             assert descendants_using(state) == [], f"orphans after run {attempt + 1}"
             assert (state / "pgdata" / "PG_VERSION").exists()
         assert registry_keys[0] == registry_keys[1]
+        assert label_dids[0] == label_dids[1]  # made once, kept across runs
     finally:
         os.environ.pop("B4G_BROKER_PORT", None)
         shutil.rmtree(state, ignore_errors=True)

@@ -31,10 +31,11 @@ def start_service(
     prefix: str,
     log_level: str = "WARNING",
     extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `python -m b4g.<name>`; its output goes to a temporary file (`proc.log_path`),
-    never to a pipe that could fill up and block it."""
-    port = free_port()
+    """Start `python -m b4g.<name>` (on `port`, or a free one); its output goes to a temporary
+    file (`proc.log_path`), never to a pipe that could fill up and block it."""
+    port = port or free_port()
     env = {
         **os.environ,
         "B4G_DATABASE_URL": database_url,

@@ -12,6 +12,7 @@ import pytest
 
 from b4g.core.infra.fetch import (
     BlockedAddress,
+    FetchError,
     FetchPolicy,
     FetchTimeout,
     HttpStatus,
@@ -29,6 +30,27 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):  # keep test output quiet
         pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        received = json.loads(self.rfile.read(length))
+        if self.path == "/redirect-post":
+            self.send_response(307)
+            self.send_header("Location", "/echo")
+            self.end_headers()
+            return
+        body = json.dumps(
+            {
+                "got": received,
+                "auth": self.headers.get("Authorization"),
+                "type": self.headers.get("Content-Type"),
+            }
+        ).encode()
+        self.send_response(200 if self.path == "/echo" else 422)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_GET(self):
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
@@ -159,3 +181,35 @@ async def test_size_time_redirect_and_status_limits(server):
             await safe.get(f"http://127.0.0.1:{server}/to-blocked", accept="*/*")
         with pytest.raises(HttpStatus):
             await safe.get(f"http://127.0.0.1:{server}/missing", accept="*/*")
+
+
+async def test_post_json_keeps_the_rules_and_returns_any_status(server):
+    async with fetcher(server) as safe:
+        echoed = await safe.post_json(
+            f"http://127.0.0.1:{server}/echo", {"a": 1}, headers={"Authorization": "Bearer t"}
+        )
+        assert echoed.status == 200
+        assert json.loads(echoed.body) == {
+            "got": {"a": 1},
+            "auth": "Bearer t",
+            "type": "application/json",
+        }
+        refused = await safe.post_json(f"http://127.0.0.1:{server}/refuse", {})
+        assert refused.status == 422  # the caller reads the other side's problem
+        redirected = await safe.post_json(f"http://127.0.0.1:{server}/redirect-post", {})
+        assert redirected.status == 307  # never followed: the body is not sent elsewhere
+        with pytest.raises(BlockedAddress):
+            await safe.post_json(f"http://blocked.test:{server}/echo", {})
+    async with SafeFetcher(FetchPolicy()) as default:
+        with pytest.raises(SchemeNotAllowed):
+            await default.post_json(f"http://127.0.0.1:{server}/echo", {})
+
+
+async def test_an_allow_listed_http_origin_is_reached_over_http_for_https_urls(server):
+    """did:web names https; a local stack's allow-listed plain-http origin still resolves."""
+    async with fetcher(server) as safe:
+        document = await safe.fetch_json(f"https://127.0.0.1:{server}/doc-local")
+    assert document == {"id": "did:web:example"}
+    async with fetcher(server, allow_http_origins=()) as strict:
+        with pytest.raises(FetchError):
+            await strict.fetch_json(f"https://127.0.0.1:{server}/doc-local")

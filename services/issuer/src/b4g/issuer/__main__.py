@@ -1,11 +1,19 @@
 """`b4g-issuer` / `python -m b4g.issuer`: run the issuer service or administer platforms.
 
 b4g-issuer [serve]                         run the service
-b4g-issuer create-platform NAME            a new platform (tenant); prints its id
+b4g-issuer create-platform NAME [--with-key] a new platform (tenant); prints its id (and the
+                                           token of a new API key with every scope)
 b4g-issuer create-key --platform ID [--scopes issue,revoke] [--name NAME]
                                            a new API key; prints the token once
+b4g-issuer create-label-issuer [--name NAME]
+                                           the network's label-badge issuer: platform, key,
+                                           profile and label achievement; prints the three
+                                           B4G_LABEL_* ids and the platform's token once
 b4g-issuer list-keys --platform ID         the platform's keys (never their secrets)
 b4g-issuer revoke-key --platform ID KEY_ID revoke a key
+
+The operator commands use B4G_DATABASE_URL, or else the database of the local stack `make run`
+keeps running (recorded in its state folder, `.b4g/`); they say which on standard error.
 """
 
 from __future__ import annotations
@@ -21,14 +29,18 @@ from typing import Any
 import asyncpg
 
 from b4g.core.infra.db import create_pool
+from b4g.core.infra.localstack import NoDatabase, database_hint, operator_env
 from b4g.core.infra.migrate import migrate
 from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import SettingsError, load_settings
+from b4g.core.jsonld.canon import rdf_canonizer
+from b4g.core.jsonld.documents import ContextStore
 from b4g.issuer.app import issuer_migrations, key_provider, service_spec
 from b4g.issuer.domain.access import ALL_SCOPES, UnknownScopeError
 from b4g.issuer.domain.errors import IssuerError
 from b4g.issuer.settings import IssuerSettings
-from b4g.issuer.usecases import platforms
+from b4g.issuer.usecases import label_issuer, platforms
+from b4g.issuer.usecases.context import IssuerContext
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the service (the default)")
     create_platform = commands.add_parser("create-platform", help="create a platform (tenant)")
     create_platform.add_argument("name")
+    create_platform.add_argument(
+        "--with-key", action="store_true", help="also create an API key with every scope"
+    )
     create_key = commands.add_parser("create-key", help="create an API key; prints it once")
     create_key.add_argument("--platform", required=True, type=uuid.UUID)
     create_key.add_argument(
@@ -45,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated, from {', '.join(ALL_SCOPES)} (default: all)",
     )
     create_key.add_argument("--name", default="")
+    label = commands.add_parser(
+        "create-label-issuer", help="the network's label-badge issuer (platform, profile, label)"
+    )
+    label.add_argument("--name", default="Badges4Good")
     list_keys = commands.add_parser("list-keys", help="list a platform's API keys")
     list_keys.add_argument("--platform", required=True, type=uuid.UUID)
     revoke_key = commands.add_parser("revoke-key", help="revoke an API key")
@@ -64,6 +83,27 @@ async def _with_pool(
         await pool.close()
 
 
+async def _with_context(settings: IssuerSettings, name: str) -> label_issuer.LabelIssuer:
+    """The label issuer made as the service would make it (its keys sealed by the master key,
+    `issuer.upserted` in the outbox for the relay)."""
+    keys = key_provider(settings)
+    await migrate(settings.database_url, issuer_migrations())
+    pool = await create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        ctx = IssuerContext(
+            pool=pool,
+            keys=keys,
+            base_url=settings.issuer_base_url(),
+            verifier_base_url=settings.verifier_base_url.rstrip("/"),
+            status_list_capacity=settings.status_list_capacity,
+            rdf=rdf_canonizer(ContextStore()),
+            outbox_shards=settings.outbox_shards,
+        )
+        return await label_issuer.create_label_issuer(ctx, name)
+    finally:
+        await pool.close()
+
+
 def _key_json(row: Any) -> dict[str, Any]:
     return {
         "keyId": row.key_id,
@@ -77,7 +117,18 @@ def _key_json(row: Any) -> dict[str, Any]:
 def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any] | list[Any]:
     if args.command == "create-platform":
         row = asyncio.run(_with_pool(settings, lambda p: platforms.create_platform(p, args.name)))
-        return {"platformId": str(row.id), "name": row.name}
+        created: dict[str, Any] = {"platformId": str(row.id), "name": row.name}
+        if args.with_key:
+            key = asyncio.run(
+                _with_pool(settings, lambda p: platforms.create_api_key(p, row.id, name="admin"))
+            )
+            created |= {
+                "keyId": key.key_id,
+                "scopes": list(key.scopes),
+                "token": key.token,
+                "note": "store this token now: it is not shown again",
+            }
+        return created
     if args.command == "create-key":
         scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
         key = asyncio.run(
@@ -93,6 +144,22 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
             "token": key.token,
             "note": "store this token now: it is not shown again",
         }
+    if args.command == "create-label-issuer":
+        made = asyncio.run(_with_context(settings, args.name))
+        return {
+            "platformId": made.platform_id,
+            "issuerId": made.issuer_id,
+            "achievementId": made.achievement_id,
+            "did": made.did,
+            "keyId": made.key_id,
+            "token": made.token,
+            "settings": {
+                "B4G_LABEL_PLATFORM_ID": made.platform_id,
+                "B4G_LABEL_ISSUER_ID": made.issuer_id,
+                "B4G_LABEL_ACHIEVEMENT_ID": made.achievement_id,
+            },
+            "note": "store this token now: it is not shown again; enrol the issuer with b4g enrol",
+        }
     if args.command == "list-keys":
         rows = asyncio.run(
             _with_pool(settings, lambda p: platforms.list_api_keys(p, args.platform))
@@ -107,17 +174,19 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(IssuerSettings)
         if args.command in (None, "serve"):
+            settings = load_settings(IssuerSettings)
             key_provider(settings)  # refuse to start without a master key, before binding a port
             serve(service_spec(), settings)
             return 0
-        result = _admin(args, settings)
-    except (SettingsError, IssuerError, UnknownScopeError) as exc:
+        operator = operator_env("issuer")
+        print(f"b4g-issuer: {operator.note}", file=sys.stderr)
+        result = _admin(args, load_settings(IssuerSettings, operator.env))
+    except (SettingsError, IssuerError, UnknownScopeError, NoDatabase) as exc:
         print(f"b4g-issuer: {exc}", file=sys.stderr)
         return 2
-    except (OSError, asyncpg.PostgresError) as exc:
-        print(f"b4g-issuer: database unavailable: {exc}", file=sys.stderr)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        print(f"b4g-issuer: {database_hint('issuer', exc)}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

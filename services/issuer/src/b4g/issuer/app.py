@@ -10,6 +10,7 @@ from pathlib import Path
 
 from litestar.di import Provide
 
+from b4g.core.infra.fetch import policy_for
 from b4g.core.infra.migrate import Migration, load_migrations
 from b4g.core.infra.service import Loop, Runtime, ServiceSpec
 from b4g.core.infra.settings import SettingsError
@@ -74,6 +75,8 @@ def build_context(runtime: Runtime[IssuerSettings]) -> IssuerContext:
         rdf=rdf_canonizer(ContextStore()),
         status_list_probes=settings.status_list_probes,
         outbox_shards=settings.outbox_shards,
+        fetch_policy=policy_for(settings),
+        enrolment_registries=settings.enrolment_registry_domains(),
     )
 
 

@@ -44,6 +44,10 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     label_issuer_id: str = ""
     label_achievement_id: str = ""
 
+    # Enrolment: the registries (their challenge `domain`, e.g. https://registry.example) whose
+    # DID-control challenges the issuer signs and submits to, comma-separated; empty: any.
+    enrolment_registries: str = ""
+
     def __post_init__(self) -> None:
         # Checked when settings load, so a misconfigured process stops before it starts anything.
         if not (self.master_key or self.master_key_file or self.dev_insecure_master_key):
@@ -58,6 +62,13 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
             raise ValueError("issue_batch_lanes and issue_batch_max must be at least 1")
         if self.status_list_capacity < 1 or self.status_list_capacity > STATUS_LIST_LENGTH:
             raise ValueError(f"status_list_capacity must be within 1..{STATUS_LIST_LENGTH}")
+
+    def enrolment_registry_domains(self) -> tuple[str, ...]:
+        return tuple(
+            part.strip().rstrip("/")
+            for part in self.enrolment_registries.split(",")
+            if part.strip()
+        )
 
     def issuer_base_url(self) -> str:
         """The public base URL of this service (did:web identifiers are derived from it)."""

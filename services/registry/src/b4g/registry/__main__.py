@@ -3,6 +3,9 @@
 b4g-registry [serve]
 b4g-registry create-key --role registry_admin|assessor|committee|org_admin|auditor
                         [--organisation UUID] [--label TEXT]
+
+create-key uses B4G_DATABASE_URL, or else the database of the local stack `make run` keeps
+running (recorded in its state folder, `.b4g/`); it says which on standard error.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import asyncio
 import sys
 import uuid
 
+import asyncpg
+
 from b4g.core.infra.db import create_pool
+from b4g.core.infra.localstack import NoDatabase, database_hint, operator_env
 from b4g.core.infra.migrate import load_migrations, migrate
 from b4g.core.infra.serve import serve
-from b4g.core.infra.settings import load_settings
+from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.registry.app import service_spec
 from b4g.registry.domain.errors import RegistryError
 from b4g.registry.domain.roles import ROLES
@@ -51,15 +57,20 @@ def main(argv: list[str] | None = None) -> None:
     key.add_argument("--organisation", help="the organisation of an org_admin key")
     key.add_argument("--label", default="")
     args = parser.parse_args(argv)
-    settings = load_settings(RegistrySettings)
     if args.command == "create-key":
         try:
+            operator = operator_env("registry")
+            print(f"b4g-registry: {operator.note}", file=sys.stderr)
+            settings = load_settings(RegistrySettings, operator.env)
             print(asyncio.run(create_key(settings, args.role, args.organisation, args.label)))
-        except (RegistryError, ValueError) as exc:
+        except (RegistryError, ValueError, NoDatabase, SettingsError) as exc:
             print(f"b4g-registry: {exc}", file=sys.stderr)
             sys.exit(2)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            print(f"b4g-registry: {database_hint('registry', exc)}", file=sys.stderr)
+            sys.exit(1)
         return
-    serve(service_spec(), settings)
+    serve(service_spec(), load_settings(RegistrySettings))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """The one outbound HTTP client (did:web documents, JWKS, status lists), guarded against SSRF.
 
-- https only, except origins allow-listed for local development;
+- https only, except origins allow-listed for local development (which are reached over http
+  even when asked for https, since did:web always names https);
 - every address the host resolves to must be public (no private, loopback, link-local, CGNAT,
   multicast, reserved or IPv4-mapped private addresses) unless the host is allow-listed; the
   connection goes to the address that was checked (TLS SNI and Host stay the name), so DNS
   rebinding between check and connect cannot redirect it;
-- GET only, no cookies, a total time limit, a size limit enforced while streaming, few
-  redirects (each target checked again);
+- GET, and POST of a JSON body (`post_json`: no redirects, no cache), no cookies, a total time
+  limit, a size limit enforced while streaming, few redirects (each target checked again);
 - responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag;
 - fair: at most `per_host` requests to one host at a time (a slow host queues its own
   requests, never everyone's), and a caller may give a time budget for a whole unit of work
@@ -19,8 +20,6 @@ import asyncio
 import ipaddress
 import json
 import socket
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,6 +28,7 @@ import httpx
 import msgspec
 
 from b4g.core.errors import B4GError
+from b4g.core.infra.fetch_cache import ResponseCache
 from b4g.core.infra.fetch_fairness import HostSlots, budget, remaining
 from b4g.core.infra.settings import BaseSettings
 
@@ -96,12 +96,6 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-class _Cached(msgspec.Struct, frozen=True):
-    response: FetchResponse
-    expires_at: float
-    etag: str | None
-
-
 class SafeFetcher:
     def __init__(self, policy: FetchPolicy, *, resolver: Resolver = system_resolver) -> None:
         self._policy = policy
@@ -113,8 +107,7 @@ class SafeFetcher:
             cookies=None,
             limits=httpx.Limits(max_connections=policy.max_connections),
         )
-        self._cache: OrderedDict[str, _Cached] = OrderedDict()
-        self._cache_size = 0
+        self._cache = ResponseCache(entries=policy.cache_entries, size=policy.cache_bytes)
         self._slots = HostSlots(policy.per_host)
 
     async def __aenter__(self) -> SafeFetcher:
@@ -139,8 +132,7 @@ class SafeFetcher:
         self, url: str, *, accept: str, max_bytes: int | None = None, ttl: float | None = None
     ) -> FetchResponse:
         cached = self._cache.get(url)
-        if cached is not None and cached.expires_at > time.monotonic():
-            self._cache.move_to_end(url)
+        if cached is not None and cached.fresh:
             return msgspec.structs.replace(cached.response, from_cache=True)
         limit, left = self._policy.timeout, remaining()
         if left is not None:
@@ -161,8 +153,34 @@ class SafeFetcher:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
         if response.status == 304 and cached is not None:
             response = cached.response
-        self._remember(url, response, cached.etag if cached else None, ttl)
+        self._cache.remember(url, response, cached.etag if cached else None, ttl)
         return response
+
+    async def post_json(
+        self,
+        url: str,
+        body: Any,
+        *,
+        headers: dict[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResponse:
+        """POST `body` as JSON under the same address and size rules; any status is returned
+        (the caller reads the other side's problem), redirects are not followed."""
+        content = json.dumps(body, separators=(",", ":")).encode()
+        try:
+            async with asyncio.timeout(self._policy.timeout):
+                return await self._send_once(
+                    "POST",
+                    url,
+                    "application/json, application/problem+json",
+                    max_bytes or self._policy.max_bytes,
+                    extra_headers={**(headers or {}), "Content-Type": "application/json"},
+                    content=content,
+                )
+        except TimeoutError as exc:
+            raise FetchTimeout(f"{url}: no answer within {self._policy.timeout} s") from exc
+        except (httpx.HTTPError, OSError) as exc:
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
     async def _follow(
         self, url: str, accept: str, max_bytes: int, etag: str | None
@@ -181,7 +199,24 @@ class SafeFetcher:
     async def _get_once(
         self, url: str, accept: str, max_bytes: int, etag: str | None
     ) -> FetchResponse:
+        headers = {"If-None-Match": etag} if etag else {}
+        return await self._send_once("GET", url, accept, max_bytes, extra_headers=headers)
+
+    async def _send_once(
+        self,
+        method: str,
+        url: str,
+        accept: str,
+        max_bytes: int,
+        *,
+        extra_headers: dict[str, str],
+        content: bytes | None = None,
+    ) -> FetchResponse:
         parts = urlsplit(url)
+        if parts.scheme == "https" and f"http://{parts.netloc}" in self._policy.allow_http_origins:
+            # An origin allow-listed as plain http serves nothing over TLS: a did:web of a local
+            # stack (`did:web:127.0.0.1%3A8001:…`, which did:web maps to https) resolves there.
+            parts = parts._replace(scheme="http")
         origin = f"{parts.scheme}://{parts.netloc}"
         if parts.scheme != "https" and not (
             parts.scheme == "http" and origin in self._policy.allow_http_origins
@@ -192,17 +227,21 @@ class SafeFetcher:
             raise FetchError(f"{url}: no usable host")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         async with self._slots.slot(host.lower()):
-            return await self._request(url, parts, host, port, accept, max_bytes, etag)
+            return await self._request(
+                method, url, parts, host, port, accept, max_bytes, extra_headers, content
+            )
 
     async def _request(
         self,
+        method: str,
         url: str,
         parts: Any,
         host: str,
         port: int,
         accept: str,
         max_bytes: int,
-        etag: str | None,
+        extra_headers: dict[str, str],
+        content: bytes | None,
     ) -> FetchResponse:
         addresses = await self._resolver(host, port)
         if not addresses:
@@ -214,12 +253,15 @@ class SafeFetcher:
         address = addresses[0]
         literal = f"[{address}]" if ":" in address else address
         target = parts._replace(netloc=f"{literal}:{port}").geturl()
-        headers = {"Host": parts.netloc, "Accept": accept, "User-Agent": self._policy.user_agent}
-        if etag:
-            headers["If-None-Match"] = etag
+        headers = {
+            **extra_headers,
+            "Host": parts.netloc,
+            "Accept": accept,
+            "User-Agent": self._policy.user_agent,
+        }
         extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         async with self._client.stream(
-            "GET", target, headers=headers, extensions=extensions
+            method, target, headers=headers, content=content, extensions=extensions
         ) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -235,37 +277,6 @@ class SafeFetcher:
                 headers={k.lower(): v for k, v in response.headers.items()},
                 body=bytes(body),
             )
-
-    def _remember(
-        self, url: str, response: FetchResponse, old_etag: str | None, ttl: float | None
-    ) -> None:
-        control = response.headers.get("cache-control", "").lower()
-        if "no-store" in control:
-            return
-        lifetime = ttl
-        for directive in control.split(","):
-            name, _, value = directive.strip().partition("=")
-            if name == "max-age" and value.isdigit():
-                lifetime = float(value) if ttl is None else min(ttl, float(value))
-            if name == "no-cache":
-                lifetime = 0.0
-        etag = response.headers.get("etag") or old_etag
-        if lifetime is None and etag is None:
-            return
-        self._forget(url)
-        entry = _Cached(response, time.monotonic() + (lifetime or 0.0), etag)
-        self._cache[url] = entry
-        self._cache_size += len(response.body)
-        while self._cache and (
-            len(self._cache) > self._policy.cache_entries
-            or self._cache_size > self._policy.cache_bytes
-        ):
-            self._forget(next(iter(self._cache)))
-
-    def _forget(self, url: str) -> None:
-        entry = self._cache.pop(url, None)
-        if entry is not None:
-            self._cache_size -= len(entry.response.body)
 
 
 def policy_for(settings: BaseSettings) -> FetchPolicy:

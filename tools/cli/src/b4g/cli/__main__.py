@@ -1,11 +1,22 @@
 """`b4g`: keys, signing, verification and status lists from the command line.
 
 b4g keys generate [--seed HEX64]
-b4g sign --suite eddsa-rdfc-2022|eddsa-jcs-2022|vc-jwt --seed HEX64 [--created ISO8601] FILE|-
-b4g verify FILE|-            exit 0 verified, 1 a check failed, 3 a check could not be done,
+b4g sign --suite eddsa-rdfc-2022|eddsa-jcs-2022|vc-jwt (--seed HEX64 | --key-file FILE)
+         [--created ISO8601] FILE|-
+b4g verify [--allow-http-origin ORIGIN]... [--allow-private-host HOST]... [--registry URL]
+           [--local-stack] FILE|-
+                             exit 0 verified, 1 a check failed, 3 a check could not be done,
                              2 unusable input
 b4g status-list decode FILE|-
 b4g unbake FILE              the credential baked into a PNG or SVG
+b4g prove-did (--seed HEX64 | --key-file FILE) [--verification-method VM]
+              (CHALLENGE_FILE [--registry URL --organisation ID --token T]
+               | --registry URL --organisation ID --token T)
+                             sign the registry's DID-control challenge with your own key;
+                             print it, or submit it (exit 1 when the registry refuses)
+b4g enrol --issuer-url URL --api-key KEY --issuer ID --registry URL --organisation ID --token T
+                             enrol an issuer profile of the issuer service: it signs the
+                             challenge with the profile's sealed key and submits it
 b4g bulk-upload --url URL --api-key KEY --issuer ID FILE.csv [--errors FILE]
                              issue a CSV of badges through the issuer service (progress bar
                              on stderr); exit 0 all issued, 1 some rows failed, 2 upload failed
@@ -14,7 +25,6 @@ b4g bulk-upload --url URL --api-key KEY --issuer ID FILE.csv [--errors FILE]
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -22,23 +32,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from b4g.core.baking import PNG_SIGNATURE, unbake
 from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.did.did_key import did_key_of, did_key_vm
-from b4g.core.did.resolver import DidResolver, VerificationMethodResolution
 from b4g.core.errors import B4GError
-from b4g.core.infra.fetch import FetchPolicy, SafeFetcher
-from b4g.core.infra.schemas import SchemaSource
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import JCS, RDFC, add_proof, create_proof
 from b4g.core.proofs.vc_jwt import sign_vc_jwt
 from b4g.core.statuslist import decode_bits, set_indexes
-from b4g.core.verification import VerificationResult, Verifier, decide
 
-from . import bulk_upload
+from . import bulk_upload, enrolment
+from .keyfile import load_key
+from .verify_cmd import add_verify_parser
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_UNCHECKED = 0, 1, 2, 3
 
@@ -81,6 +87,7 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
     print(
         json.dumps(
             {
+                "seed": key.seed.hex(),  # what `b4g sign --seed` and `b4g prove-did --seed` take
                 "did": did_key_of(key.public_multibase),
                 "verificationMethod": did_key_vm(key.public_multibase),
                 "publicKeyMultibase": key.public_multibase,
@@ -93,7 +100,7 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    key = key_from_seed(args.seed)
+    key = load_key(args.seed, args.key_file, UsageError)
     credential = read_json(args.file)
     did = did_key_of(key.public_multibase)
     issuer = credential.get("issuer")
@@ -148,44 +155,6 @@ def read_presented(name: str) -> dict[str, Any] | str:
     raise UsageError("expected a JSON-LD credential, a compact VC-JWT or a baked PNG/SVG")
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    schema_dir = Path(args.schema_dir) if args.schema_dir else None
-    result = asyncio.run(verify_online(read_presented(args.file), schema_dir))
-    output = msgspec.to_builtins(result)
-    output.pop("credential", None)
-    print(json.dumps(output, indent=2))
-    if decide(result.checks):
-        return EXIT_OK
-    if any(c.state == "fail" for c in result.checks):
-        return EXIT_FAILED
-    return EXIT_UNCHECKED
-
-
-async def verify_online(
-    presented: dict[str, Any] | str, schema_dir: Path | None = None
-) -> VerificationResult:
-    """did:web documents, status lists and schemas come through the SSRF-guarded fetcher."""
-    async with SafeFetcher(FetchPolicy()) as fetcher:
-        resolver = DidResolver(fetcher.fetch_json)
-
-        async def resolve_method(
-            vm: str, purpose: str, controller: str | None
-        ) -> VerificationMethodResolution:
-            return await resolver.resolve_verification_method(
-                vm, purpose=purpose, expected_controller=controller
-            )
-
-        verifier = Verifier(
-            store=ContextStore(),
-            resolve_key=resolver.resolve_key,
-            status_fetcher=fetcher.fetch_json,
-            schemas=SchemaSource(fetcher, schema_dir),
-            resolve_method=resolve_method,
-            jwks_fetcher=fetcher.fetch_json,
-        )
-        return await verifier.verify(presented, now=datetime.now(UTC))
-
-
 def cmd_status_decode(args: argparse.Namespace) -> int:
     credential = read_json(args.file)
     subject = credential.get("credentialSubject", {})
@@ -227,16 +196,13 @@ def parser() -> argparse.ArgumentParser:
     generate.set_defaults(run=cmd_keys_generate)
     sign = commands.add_parser("sign", help="sign a credential with the did:key of a seed")
     sign.add_argument("--suite", choices=[RDFC, JCS, "vc-jwt"], default=RDFC)
-    sign.add_argument("--seed", required=True)
+    signing_key = sign.add_mutually_exclusive_group(required=True)
+    signing_key.add_argument("--seed", help="64 hex characters (`seed` of `b4g keys generate`)")
+    signing_key.add_argument("--key-file", help="a JSON file as `b4g keys generate` prints it")
     sign.add_argument("--created", help="proof creation time (ISO 8601)")
     sign.add_argument("file", help="the credential (JSON), or - for standard input")
     sign.set_defaults(run=cmd_sign)
-    verify = commands.add_parser("verify", help="verify a credential (JSON-LD or VC-JWT)")
-    verify.add_argument(
-        "--schema-dir", help="pinned JSON Schemas, named as the last segment of their URL"
-    )
-    verify.add_argument("file", help="the credential, or - for standard input")
-    verify.set_defaults(run=cmd_verify)
+    add_verify_parser(commands, read_presented, UsageError)
     unbake_cmd = commands.add_parser("unbake", help="print the credential baked into a PNG/SVG")
     unbake_cmd.add_argument("file")
     unbake_cmd.set_defaults(run=cmd_unbake)
@@ -247,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     decode.add_argument("file")
     decode.set_defaults(run=cmd_status_decode)
     bulk_upload.add_parser(commands)
+    enrolment.add_parsers(commands, UsageError, read_json)
     return root
 
 
@@ -257,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, B4GError) as exc:
         print(f"b4g: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except enrolment.EnrolmentFailed as exc:
+        print(f"b4g: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return code
 
 

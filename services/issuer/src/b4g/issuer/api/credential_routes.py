@@ -165,9 +165,10 @@ class CredentialsController(Controller):
         description=(
             "Open Badges 3.0 §5.3: the credential in an `iTXt` chunk with keyword "
             "`openbadgecredential` (the JSON-LD credential, or the compact VC-JWT when it was "
-            "issued only as one). The image is the achievement's when it is a PNG `data:` URI; "
-            "otherwise a default badge (remote image URLs are never fetched). `b4g unbake` and "
-            "the verifier read it back."
+            "issued only as one). The image is the achievement's PNG artwork (uploaded with "
+            "`PUT /achievements/{id}/image` or fetched once with `…/image-url`) or PNG `data:` "
+            "URI; otherwise a default badge with the achievement's name (nothing is fetched at "
+            "download). `b4g unbake` and the verifier read it back."
         ),
         media_type="image/png",
         responses={200: ResponseSpec(None, description="A baked PNG", media_type="image/png")},
@@ -183,8 +184,8 @@ class CredentialsController(Controller):
         description=(
             "Open Badges 3.0 §5.3: an `<openbadges:credential>` element holding the JSON-LD "
             "credential (CDATA) or, for a credential issued only as a VC-JWT, the JWT in its "
-            "`verify` attribute. The image is the achievement's when it is an SVG `data:` URI; "
-            "otherwise a default badge showing the achievement's name."
+            "`verify` attribute. The image is the achievement's SVG artwork (or its PNG artwork "
+            "inside an SVG) or SVG `data:` URI; otherwise a default badge showing its name."
         ),
         media_type="image/svg+xml",
         responses={200: ResponseSpec(None, description="A baked SVG", media_type="image/svg+xml")},

@@ -19,6 +19,7 @@ STATUS: dict[type[errors.IssuerError], int] = {
     errors.Conflict: 409,
     errors.Unprocessable: 422,
     errors.Unavailable: 503,
+    errors.Upstream: 502,
 }
 
 
@@ -38,6 +39,7 @@ def issuer_problem(request: Request[Any, Any, Any], exc: errors.IssuerError) -> 
             code=exc.code,
             detail=exc.detail,
             instance=request.url.path,
+            errors=exc.errors,
         )
     )
 

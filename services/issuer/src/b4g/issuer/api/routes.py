@@ -7,8 +7,10 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 
 from .achievement_routes import AchievementsController
+from .artwork_routes import ArtworkController
 from .bulk_routes import BulkJobsController
 from .credential_routes import CredentialsController
+from .enrolment_routes import EnrolmentController
 from .errors import EXCEPTION_HANDLERS
 from .issuer_routes import IssuersController, PublicDocumentsController
 from .platform_routes import PlatformKeysController
@@ -20,7 +22,9 @@ ROUTES: list[ControllerRouterHandler] = [
         path="/",
         route_handlers=[
             IssuersController,
+            EnrolmentController,
             AchievementsController,
+            ArtworkController,
             CredentialsController,
             CredentialStatusController,
             BulkJobsController,

@@ -18,11 +18,13 @@ from urllib.parse import unquote_to_bytes
 from xml.sax.saxutils import escape
 
 from b4g.core.baking import PNG_SIGNATURE, BakingError, bake_png, bake_svg
+from b4g.issuer.domain import badge_font
 
 ImageKind = Literal["png", "svg"]
 MEDIA_TYPES: Final[dict[str, str]] = {"png": "image/png", "svg": "image/svg+xml"}
 _DATA_URI = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*),(.*)$", re.S)
-_SIZE: Final = 128  # pixels of the default PNG badge
+_SIZE: Final = 256  # pixels of the default PNG badge
+_LINE_CHARS: Final = 14  # characters of the name per line inside the ring
 _MAX_DATA_URI_BYTES: Final = 5 * 1024 * 1024
 
 
@@ -69,7 +71,7 @@ def bake(
             return _bake(image, kind, credential)
         except BakingError:
             pass  # a broken or unsafe image of the platform's: the badge still downloads
-    default = default_png() if kind == "png" else default_svg(name).encode("utf-8")
+    default = default_png(name) if kind == "png" else default_svg(name).encode("utf-8")
     return _bake(default, kind, credential)
 
 
@@ -79,10 +81,12 @@ def _bake(image: bytes, kind: ImageKind, credential: dict[str, Any] | str) -> by
     return bake_svg(image.decode("utf-8"), credential).encode("utf-8")
 
 
-@functools.lru_cache(maxsize=1)
-def default_png() -> bytes:
-    """A 128×128 badge: a teal disc with a lighter ring on a transparent background (RGBA)."""
-    centre, outer, ring = (_SIZE - 1) / 2, _SIZE / 2 - 2, _SIZE / 2 - 12
+@functools.lru_cache(maxsize=256)
+def default_png(name: str = "") -> bytes:
+    """A 256×256 badge: a teal disc with a lighter ring on a transparent background (RGBA),
+    the achievement's name written across it in up to three lines (the 5×7 font, doubled)."""
+    centre, outer, ring = (_SIZE - 1) / 2, _SIZE / 2 - 4, _SIZE / 2 - 24
+    ink = _text_pixels(name)
     rows = bytearray()
     for y in range(_SIZE):
         rows.append(0)  # filter type: none
@@ -92,6 +96,8 @@ def default_png() -> bytes:
                 rows += b"\x00\x00\x00\x00"
             elif distance > ring:
                 rows += b"\x4d\xb6\xac\xff"
+            elif (x, y) in ink:
+                rows += b"\xff\xff\xff\xff"
             else:
                 rows += b"\x00\x6d\x77\xff"
     header = struct.pack(">IIBBBBB", _SIZE, _SIZE, 8, 6, 0, 0, 0)
@@ -101,6 +107,26 @@ def default_png() -> bytes:
         + _chunk(b"IDAT", zlib.compress(bytes(rows), 9))
         + _chunk(b"IEND", b"")
     )
+
+
+def _text_pixels(name: str) -> set[tuple[int, int]]:
+    """The pixels of `name`, centred: each font pixel drawn as a 2×2 block."""
+    scale, advance, leading = 2, (badge_font.WIDTH + 1) * 2, (badge_font.HEIGHT + 3) * 2
+    lines = badge_font.wrap(name, _LINE_CHARS, 3) if name.strip() else []
+    top = (_SIZE - len(lines) * leading) // 2
+    pixels: set[tuple[int, int]] = set()
+    for row, line in enumerate(lines):
+        left = (_SIZE - len(line) * advance) // 2
+        for column, char in enumerate(line):
+            for gy, bits in enumerate(badge_font.glyph(char)):
+                for gx in range(badge_font.WIDTH):
+                    if bits & (1 << (badge_font.WIDTH - 1 - gx)):
+                        x0 = left + column * advance + gx * scale
+                        y0 = top + row * leading + gy * scale
+                        pixels.update(
+                            (x0 + dx, y0 + dy) for dx in range(scale) for dy in range(scale)
+                        )
+    return pixels
 
 
 def default_svg(name: str) -> str:

@@ -6,6 +6,8 @@ once, and bulk jobs record the code and sentence of a row's error.
 
 from __future__ import annotations
 
+from typing import Any
+
 from b4g.core.errors import B4GError
 
 
@@ -13,9 +15,10 @@ class IssuerError(B4GError):
     code = "issuer_error"
     title = "The request cannot be carried out"
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None):
         super().__init__(detail or self.title)
         self.detail = detail
+        self.errors = errors  # the problem's `errors` member (e.g. what another service said)
 
 
 class Invalid(IssuerError):
@@ -48,6 +51,10 @@ class Unacceptable(IssuerError):
 
 class Unavailable(IssuerError):
     """Not now; a retry may succeed."""
+
+
+class Upstream(IssuerError):
+    """Another service the request needs (a registry) failed or could not be reached."""
 
 
 class IssuerNotFound(NotFound):
@@ -131,3 +138,51 @@ class IssuerRequired(Unprocessable):
 
 class ShuttingDown(Unavailable):
     code, title = "shutting_down", "Service shutting down"
+
+
+# -- enrolment: the issuer signs nothing on request but the registry's DID-control challenge --
+
+
+class EnrolmentRefused(Unprocessable):
+    code = "not_a_did_control_challenge"
+    title = "Only the registry's DID-control challenge is signed"
+
+
+class NotAChallenge(EnrolmentRefused):
+    pass
+
+
+class ForeignDid(EnrolmentRefused):
+    code, title = "did_not_of_this_issuer", "The challenge is for another DID"
+
+
+class PurposeNotAllowed(EnrolmentRefused):
+    code, title = "proof_purpose_not_allowed", "Challenges are signed for authentication only"
+
+
+class SuiteNotAllowed(EnrolmentRefused):
+    code, title = "cryptosuite_not_allowed", "Challenges are signed with eddsa-jcs-2022 only"
+
+
+class BadSubmission(EnrolmentRefused):
+    code, title = "invalid_registry_submission", "The submission to the registry is incomplete"
+
+
+class RegistryNotAccepted(EnrolmentRefused):
+    code, title = "registry_not_accepted", "This issuer does not enrol in that registry"
+
+
+class RegistryUrlNotAllowed(Unprocessable):
+    code, title = "registry_url_not_allowed", "The issuer may not send to that registry URL"
+
+
+class RegistryRefusedProof(Unprocessable):
+    code, title = "registry_refused_proof", "The registry did not accept the proof"
+
+
+class RegistryUnreachable(Upstream):
+    code, title = "registry_unreachable", "The registry could not be reached"
+
+
+class ArtworkRefused(Unprocessable):
+    code, title = "achievement_image_unusable", "The image cannot be used"

@@ -42,10 +42,14 @@ def verification_method_id(did: str, public_key_multibase: str) -> str:
     return f"{did}#{public_key_multibase}"
 
 
-def did_document(did: str, methods: list[tuple[str, str]]) -> dict[str, Any]:
+def did_document(
+    did: str, methods: list[tuple[str, str]], authentication: list[str] | None = None
+) -> dict[str, Any]:
     """A DID document listing `(verification method id, publicKeyMultibase)` pairs as Multikey
-    verification methods under assertionMethod only: these keys sign credentials, nothing else."""
-    return {
+    verification methods under assertionMethod (they sign credentials); `authentication` names
+    the active key, which answers a registry's DID-control challenge (enrolment) and nothing
+    else, so a retired key cannot enrol the DID anywhere."""
+    document: dict[str, Any] = {
         "@context": list(DID_CONTEXTS),
         "id": did,
         "verificationMethod": [
@@ -54,3 +58,6 @@ def did_document(did: str, methods: list[tuple[str, str]]) -> dict[str, Any]:
         ],
         "assertionMethod": [vm for vm, _ in methods],
     }
+    if authentication:
+        document["authentication"] = list(authentication)
+    return document

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from b4g.core.infra.fetch import FetchPolicy
 from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.proofs.data_integrity import RdfCanonizer
 from b4g.issuer.domain.sealing import KeyProvider
@@ -30,6 +31,11 @@ class IssuerContext:
     outbox_shards: int = 16
     clock: Callable[[], datetime] = utc_now
     source: str = "urn:b4g:issuer"  # CloudEvents `source`
+    # Outbound requests (enrolment submissions to a registry): https and public addresses
+    # unless the settings allow-list local origins.
+    fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
+    # The registries whose DID-control challenges are signed (their domains); empty: any.
+    enrolment_registries: tuple[str, ...] = ()
     # API-key rows looked up in the last second, so requests do not each cost a query to
     # authenticate: another process may accept a key for that long after its revocation.
     known_keys: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(1.0))

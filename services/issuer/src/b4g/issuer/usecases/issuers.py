@@ -155,6 +155,7 @@ async def public_did_document(ctx: IssuerContext, issuer_id: uuid.UUID) -> dict[
     return did_document(
         issuer.did,
         [(k.verification_method, k.public_key_multibase) for k in keys if k.state != "compromised"],
+        authentication=[k.verification_method for k in keys if k.state == "active"],
     )
 
 

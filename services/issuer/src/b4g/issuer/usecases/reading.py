@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from b4g.issuer.domain.access import Principal
+from b4g.issuer.domain.artwork import png_in_svg
 from b4g.issuer.domain.badge_images import (
     ImageKind,
     achievement_image_uri,
@@ -16,6 +17,7 @@ from b4g.issuer.domain.badge_images import (
 from b4g.issuer.domain.credentials import Credential, CredentialQuery, StatusChange
 from b4g.issuer.domain.errors import CredentialNotFound
 from b4g.issuer.store import achievements as achievement_store
+from b4g.issuer.store import artwork as artwork_store
 from b4g.issuer.store import credentials as store
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.records import record
@@ -54,14 +56,16 @@ async def list_credentials(
 async def baked_credential(
     ctx: IssuerContext, principal: Principal, credential_id: uuid.UUID, kind: ImageKind
 ) -> bytes:
-    """The credential baked into its achievement's image (a `data:` URI of that kind) or the
-    default badge. JSON-LD when the credential has it, else the compact VC-JWT."""
+    """The credential baked into its achievement's artwork (uploaded or fetched at creation, or
+    a `data:` URI of that kind) or the default badge showing its name. JSON-LD when the
+    credential has it, else the compact VC-JWT."""
     async with ctx.pool.acquire() as conn:
         row = await store.get_credential(conn, credential_id, principal.platform_id)
         if row is None:
             raise CredentialNotFound(f"no credential {credential_id}")
-        achievement = None
+        achievement, artwork = None, {}
         if row.achievement_id is not None:  # W3C VC API credentials have none
+            artwork = await artwork_store.artwork(conn, row.achievement_id)
             achievement = await achievement_store.get_achievement(
                 conn, row.achievement_id, platform_id=principal.platform_id,
                 version=row.achievement_version,
@@ -69,5 +73,8 @@ async def baked_credential(
     document = achievement.document if achievement is not None else {}
     baked: dict[str, Any] | str | None = row.document if row.document is not None else row.jwt
     assert baked is not None  # every credential has one of the two
-    image = data_uri_image(achievement_image_uri(document), kind)
-    return bake(image, kind, baked, str(document.get("name", "Open Badge")))
+    name = str(document.get("name", "Open Badge"))
+    image = artwork.get(kind) or data_uri_image(achievement_image_uri(document), kind)
+    if image is None and kind == "svg" and "png" in artwork:
+        image = png_in_svg(artwork["png"], name)  # the PNG artwork, shown inside an SVG
+    return bake(image, kind, baked, name)

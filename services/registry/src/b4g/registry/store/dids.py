@@ -37,7 +37,13 @@ async def did_row(conn: Conn, did: str, *, lock: bool = False) -> DidRow | None:
 
 
 async def mark_proven(conn: Conn, did: str, at: datetime) -> None:
-    await conn.execute("UPDATE dids SET proven_at = $2 WHERE did = $1", did, at)
+    # The challenge is spent: expiring it now makes it single-use (a replay is refused).
+    await conn.execute(
+        "UPDATE dids SET proven_at = $2, challenge_expires = least(challenge_expires, $2)"
+        " WHERE did = $1",
+        did,
+        at,
+    )
 
 
 async def set_did_validity(
