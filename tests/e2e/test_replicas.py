@@ -1,0 +1,114 @@
+"""Two issuer processes on one database and one broker, one killed (SIGKILL) under concurrent
+issuance: clients retry on the other with the same Idempotency-Key, and afterwards each
+acknowledged key has exactly one credential, none is lost, and the survivor's relay publishes
+every event (the dead replica's outbox shards are released with its connections)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import os
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from b4g.core.events.topics import ISSUER_CREDENTIALS
+from tests.e2e.test_services import issuer_cli, start_service
+from tests.support.outage import wait_until_drained
+
+pytestmark = pytest.mark.e2e
+PROFILE = {"name": "Replica Academy", "url": "https://replicas.example.org"}
+ACHIEVEMENT = {
+    "name": "Redundancy",
+    "description": "Issued while a replica died.",
+    "criteria": {"narrative": "Kept issuing on the other replica."},
+}
+
+
+async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
+    stack: Any, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("B4G_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
+    url = await stack.new_database("replicas")
+    first, first_base = start_service("issuer", url, stack.bootstrap, prefix)
+    second, second_base = start_service("issuer", url, stack.bootstrap, prefix)
+    try:
+        platform = issuer_cli(url, "create-platform", "Replica platform")["platformId"]
+        token = issuer_cli(url, "create-key", "--platform", platform)["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        clients = [
+            httpx.AsyncClient(base_url=base, headers=auth, timeout=10)
+            for base in (first_base, second_base)
+        ]
+        issuer = (await clients[1].post("/issuers", json=PROFILE)).json()
+        achievement = (
+            await clients[1].post(f"/issuers/{issuer['id']}/achievements", json=ACHIEVEMENT)
+        ).json()
+        body = {"achievementId": achievement["id"], "recipient": {"email": "r@example.org"}}
+        acknowledged: dict[str, str] = {}  # Idempotency-Key → credential id
+        done = asyncio.Event()
+        killed = asyncio.Event()
+
+        async def issue_once(key: str, start: int) -> str:
+            """Try one replica, then the other, until one answers 201 for this key."""
+            for attempt in itertools.count(start):
+                client = clients[attempt % 2]
+                if killed.is_set() and client is clients[0]:
+                    continue
+                try:
+                    answer = await client.post(
+                        f"/issuers/{issuer['id']}/credentials",
+                        json=body,
+                        headers={"Idempotency-Key": key},
+                    )
+                except httpx.TransportError:
+                    continue
+                assert answer.status_code in (201, 503), answer.text
+                if answer.status_code == 201:
+                    return str(answer.json()["id"])
+            raise AssertionError("unreachable")
+
+        async def load(lane: int) -> None:
+            for n in itertools.count():
+                if done.is_set():
+                    return
+                key = f"replica-{lane}-{n}"
+                acknowledged[key] = await issue_once(key, lane + n)
+
+        loaders = [asyncio.create_task(load(lane)) for lane in range(8)]
+        await asyncio.sleep(2.0)
+        first.kill()  # SIGKILL mid-load: no shutdown, no offsets or rows handed over
+        first.wait()
+        killed.set()
+        await asyncio.sleep(2.0)
+        done.set()
+        await asyncio.gather(*loaders)
+        for client in clients:
+            await client.aclose()
+
+        await wait_until_drained(url)
+        conn = await asyncpg.connect(url)
+        try:
+            stored = {
+                row["id"]
+                for row in await conn.fetch("SELECT 'urn:uuid:' || id AS id FROM credentials")
+            }
+            events = await conn.fetchval(
+                "SELECT count(*) FROM outbox WHERE topic = $1 AND published_at IS NOT NULL",
+                ISSUER_CREDENTIALS,
+            )
+        finally:
+            await conn.close()
+        ids = set(acknowledged.values())
+        assert len(ids) == len(acknowledged), "two keys were answered with one credential"
+        assert ids <= stored, "an acknowledged credential is missing"
+        assert len(stored) == len(acknowledged), "a key was issued twice"
+        assert events == len(stored), "every credential's event is published once"
+        print(f"{len(acknowledged)} credentials issued across the kill, each once")
+    finally:
+        for proc in (first, second):
+            proc.kill()
+            proc.wait()
