@@ -21,6 +21,7 @@ from b4g.core.infra.db import Conn
 from b4g.core.infra.problems import NotFound
 from b4g.registry.domain.scheme import OrganisationFacts, Platform, Scheme, automatic_checks
 from b4g.registry.store import quality as store
+from b4g.registry.usecases.witnesses import witness_issued
 
 
 async def current_scheme(conn: Conn, version: int | None = None) -> tuple[int, Scheme]:
@@ -58,6 +59,7 @@ async def apply_issuer_event(conn: Conn, event: CloudEvent) -> None:
     payload = decode_payload(event.data)
     if isinstance(payload, CredentialIssuedV1):
         await store.count_issued(conn, payload.issuer_did, _day(payload.issued_at).replace(day=1))
+        await witness_issued(conn, payload)
     elif isinstance(payload, CredentialStatusChangedV1) and payload.status == "revoked":
         await store.count_revoked(conn, payload.issuer_did, _day(payload.changed_at))
     elif isinstance(payload, IssuerUpsertedV1):

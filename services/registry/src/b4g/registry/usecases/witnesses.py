@@ -1,0 +1,65 @@
+"""Issuance witnesses: the registry's own record of when it saw our issuer announce a credential
+of a proven DID. A verifier uses that moment for "held the label when it issued this badge"
+instead of the date the issuer wrote into the badge, which the issuer controls."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import msgspec
+
+from b4g.core.events.envelope import new_event
+from b4g.core.events.payloads import CredentialIssuedV1, IssuanceWitnessedV1
+from b4g.core.events.topics import ISSUANCE_WITNESSED, REGISTRY_WITNESSES
+from b4g.core.infra.db import Conn
+from b4g.core.infra.outbox import enqueue
+from b4g.core.trust import witness_hash
+from b4g.registry.store import witnesses as store
+
+SOURCE = "urn:b4g:registry"
+
+
+class Witness(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    credential_hash: str  # hex sha256 of the credential id
+    issuer_did: str
+    seen_at: str
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+async def witness_issued(conn: Conn, issued: CredentialIssuedV1) -> None:
+    """In the inbox transaction of `credential.issued`: witness it when its DID is proven, and
+    tell the verifiers (once: a redelivered event finds the witness and publishes nothing)."""
+    if not await store.is_proven(conn, issued.issuer_did):
+        return
+    row = await store.record(conn, witness_hash(issued.credential_id), issued.issuer_did)
+    if row is None:
+        return
+    payload = IssuanceWitnessedV1(
+        credential_hash=row.credential_hash.hex(),
+        issuer_did=row.issuer_did,
+        seen_at=_iso(row.seen_at),
+    )
+    await enqueue(
+        conn,
+        topic=REGISTRY_WITNESSES,
+        key=payload.credential_hash,
+        event=new_event(
+            source=SOURCE, type=ISSUANCE_WITNESSED, subject=issued.issuer_did, data=payload
+        ),
+    )
+
+
+async def find_witness(pool: asyncpg.Pool, did: str, credential_hash: bytes) -> Witness | None:
+    """The witness of a credential of `did`; None when the registry never saw it (or saw it for
+    another DID)."""
+    async with pool.acquire() as conn:
+        row = await store.witness(conn, credential_hash)
+    if row is None or row.issuer_did != did:
+        return None
+    return Witness(
+        credential_hash=credential_hash.hex(), issuer_did=row.issuer_did, seen_at=_iso(row.seen_at)
+    )
