@@ -142,10 +142,10 @@ def report(
     result: VerificationResult, email: str | None = None, required: set[str] | None = None
 ) -> VerifyCredentialResponse:
     errors, warnings = verdict_parts(result.checks, required)
+    # The checks that decided and passed, as asked (structure counts but is named only when
+    # the caller asked for it).
     counted = (
-        {c.name for c in result.checks if c.name not in ADVISORY}
-        if required is None
-        else {*required, "structure"}
+        {c.name for c in result.checks if c.name not in ADVISORY} if required is None else required
     )
     return VerifyCredentialResponse(
         verified=decide(result.checks, required),
