@@ -87,7 +87,11 @@ def test_an_unbroken_label_needs_no_witness():
     )
     checks = by_name(trust_checks(active, now=at("2026-01-01"), claimed=at("2025-02-01")))
     assert checks["label_at_issuance"].state == "pass"
-    assert checks["label_at_issuance"].facts == {"claimedAt": "2025-02-01T00:00:00+00:00"}
+    assert checks["label_at_issuance"].facts == {
+        "organisationId": "o1",
+        "organisationName": "Kaunas Youth Centre",
+        "claimedAt": "2025-02-01T00:00:00+00:00",
+    }
     assert checks["label_now"].state == "pass"
     assert checks["label_now"].facts["labelValidUntil"] == "2028-01-01T00:00:00Z"
     before = by_name(trust_checks(active, now=at("2026-01-01"), claimed=at("2024-06-01")))

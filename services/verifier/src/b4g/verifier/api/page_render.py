@@ -137,8 +137,15 @@ def result_html(
         link = f"{registry_url.rstrip('/')}/organisations/{quote(org_id, safe='')}/page"
         text = fill(w["registry_link"], {"organisationName": org_name or "?"}, lang)
         parts.append(f'<p class="label"><a href="{escape(link)}">{escape(text)}</a></p>')
+    # When the signature does not hold, the issuer it names is only a claim: its standing is
+    # folded away with the badge's other claims.
+    unsigned = found.headline in ("not_verified", "incomplete")
+    shown = [c for c in result.checks if not (unsigned and c.name in TRUST)]
     if result.credential:
         badge = _badge_html(result, lang)
+        if unsigned:
+            claimed = "".join(_check_html(c, lang) for c in result.checks if c.name in TRUST)
+            badge += f'<ul class="checks">{claimed}</ul>'
         # A badge that is not genuine is shown only as its unverified claims, folded away.
         parts.append(
             badge
@@ -148,7 +155,7 @@ def result_html(
         if email:
             key = "email.yes" if recipient_matches(result.credential, email) else "email.no"
             parts.append(f'<p role="note">{escape(w[key].format(email=email))}</p>')
-    items = "".join(_check_html(c, lang) for c in result.checks)
+    items = "".join(_check_html(c, lang) for c in shown)
     parts.append(f'<h2>{escape(w["checks"])}</h2><ul class="checks">{items}</ul>')
     parts.append(f'<p><a href="/verify?lang={lang}">{escape(w["again"])}</a></p>')
     return "".join(parts)

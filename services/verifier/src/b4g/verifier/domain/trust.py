@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
+
 from b4g.core.trust import TrustState, label_held_at, trusted_issuer
 from b4g.core.verdict import Check, passed
 
@@ -92,7 +94,16 @@ def trust_checks(
         f"{state.organisation_name} is a registered issuer in the Badges4Good registry.",
         **org,
     )
-    return [registered, _at_issuance(state, now, claimed, witnessed), _now(state, now)]
+    # Each check names the organisation, so each can be worded on its own.
+    return [
+        registered,
+        _named(_at_issuance(state, now, claimed, witnessed), org),
+        _named(_now(state, now), org),
+    ]
+
+
+def _named(check: Check, org: dict[str, str]) -> Check:
+    return msgspec.structs.replace(check, facts={**org, **check.facts})
 
 
 def _now(state: TrustState, now: datetime) -> Check:
