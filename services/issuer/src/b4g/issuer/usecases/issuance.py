@@ -57,6 +57,9 @@ class IssueRequest:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     body: Any = None  # the request as received, for the idempotency fingerprint
+    # False: a revocation entry only, whatever the issuer allows (the Quality Label badge: OB 3.0
+    # allows one credentialStatus object, see docs/decisions.md).
+    suspendable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +173,9 @@ async def _issue(
     key = await signing_key(conn, ctx, issuer_id)
     now = ctx.clock()
     credential_id = uuid.uuid4()
-    status = await status_entries(conn, ctx, issuer, key, credential_id)
+    status = await status_entries(
+        conn, ctx, issuer, key, credential_id, suspendable=request.suspendable
+    )
     row = new_credential_row(
         ctx,
         principal,
@@ -267,13 +272,15 @@ async def status_entries(
     issuer: issuer_store.IssuerRow,
     key: SigningKey,
     credential_id: uuid.UUID,
+    *,
+    suspendable: bool = True,
 ) -> StatusEntries:
     """A revocation entry (and a suspension entry when the issuer allows suspension) at random
     unused indexes; lists opened for them are signed and announced first."""
     revocation = await allocate(conn, ctx, issuer.id, REVOCATION, credential_id)
     opened = list(revocation.opened_lists)
     suspension = None
-    if issuer.allow_suspension:
+    if issuer.allow_suspension and suspendable:
         suspension = await allocate(conn, ctx, issuer.id, SUSPENSION, credential_id)
         opened += suspension.opened_lists
     for list_id in opened:  # a new list is announced before anything points at it
