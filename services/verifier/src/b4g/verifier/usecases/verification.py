@@ -63,6 +63,9 @@ class LocalVerification:
         self._trust: TtlCache[str, tuple[TrustState | None, float | None]] = TtlCache(
             LOCAL_STATE_TTL
         )
+        # Witnesses by credential hash and issuer: a repeated verification of one badge (the
+        # page, then the API) costs one primary-key probe a TTL, like the rest of local state.
+        self._witnesses: TtlCache[tuple[bytes, str], datetime | None] = TtlCache(LOCAL_STATE_TTL)
         self._remote = DidResolver(fetcher.fetch_json)
         self._verifier = Verifier(
             store=ContextStore(),
@@ -160,8 +163,7 @@ class LocalVerification:
         if age is not None and age <= self._max_staleness:
             state = found
             if state is not None and digest is not None:
-                async with self._pool.acquire() as conn:
-                    witnessed = await witnesses.witnessed_at(conn, digest, issuer)
+                witnessed = await self._local_witness(digest, issuer)
         elif self._registry is not None:
             try:
                 state = await self._registry.trust_state(issuer)
@@ -179,6 +181,13 @@ class LocalVerification:
                 "is configured.",
             )
         return trust_checks(state, now=now, claimed=_claimed(credential), witnessed=witnessed)
+
+    async def _local_witness(self, digest: bytes, issuer: str) -> datetime | None:
+        async def load() -> datetime | None:
+            async with self._pool.acquire() as conn:
+                return await witnesses.witnessed_at(conn, digest, issuer)
+
+        return await self._witnesses.get_or_load((digest, issuer), load)
 
     async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
         """The event-fed trust state of `did` and how long ago that copy caught up."""
