@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 
@@ -358,3 +360,40 @@ async def test_presentations_bulk_and_baked_images(stack, prefix):
         assert plain.status_code == 400 and "no Open Badges" in plain.json()["detail"]
         page = await client.post("/verify/upload", files={"file": ("badge.png", png, "image/png")})
         assert "Genuine badge; its issuer" in page.text
+
+
+VECTOR = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "vc"
+    / "vectors"
+    / "w3c-vc-di-eddsa"
+    / "Ed25519Signature2020"
+    / "signedEdSig.json"
+)
+
+
+async def test_a_proof_by_a_key_not_the_issuers_holds_only_as_a_proof(stack, prefix):
+    """The W3C Ed25519Signature2020 vector: signed by a did:key, issued by an https URL."""
+    if not VECTOR.exists():
+        pytest.skip("no reference copy of the W3C vectors in ../shared/vc/vectors")
+    credential = json.loads(VECTOR.read_text())
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        asked = await client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": credential, "options": {"checks": ["proof"]}},
+        )
+        assert asked.status_code == 200, asked.text
+        assert asked.json()["verified"] and asked.json()["checks"] == ["proof"]
+        assert "issuer_not_signer" in {w["code"] for w in asked.json()["warnings"]}
+        default = await client.post(
+            "/credentials/verify", json={"verifiableCredential": credential}
+        )
+        assert default.status_code == 422 and not default.json()["genuine"]
+        assert ("issuer_binding", "issuer_not_signer") in {
+            (e["name"], e["code"]) for e in default.json()["errors"]
+        }
+        page = await client.post("/verify", data={"credential": json.dumps(credential)})
+        assert "This badge could not be verified." in page.text
+        assert "Genuine badge" not in page.text
