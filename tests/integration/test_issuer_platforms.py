@@ -12,8 +12,8 @@ from b4g.core.infra.db import create_pool
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.issuer.__main__ import main
 from b4g.issuer.app import key_provider
+from b4g.issuer.domain.errors import InvalidApiKey
 from b4g.issuer.settings import IssuerSettings
-from b4g.issuer.usecases.errors import InvalidApiKey
 from b4g.issuer.usecases.platforms import authenticate, revoke_api_key
 
 pytestmark = pytest.mark.integration

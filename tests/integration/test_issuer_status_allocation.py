@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 
 import pytest
 from test_issuer_support import issuer_context
@@ -43,9 +44,33 @@ async def ctx_and_issuer(database):
     await pool.close()
 
 
+@dataclass(frozen=True)
+class One:
+    list_id: uuid.UUID
+    index: int
+    url: str
+    opened_lists: tuple[uuid.UUID, ...]
+
+
+async def allocate_one(conn, ctx, issuer_id) -> One:
+    """A revocation index for one credential, on the issuer's current list or a new one."""
+    current = await list_store.current_list(conn, issuer_id, "revocation")
+    credential = uuid.uuid4()
+    got = await allocate(conn, ctx, issuer_id, "revocation", [credential], current)
+    allocation = got.by_credential[credential]
+    return One(allocation.list_id, allocation.index, allocation.url, got.opened_lists)
+
+
+async def allocated_indexes(conn, list_id: uuid.UUID) -> list[int]:
+    rows = await conn.fetch(
+        "SELECT index FROM status_allocations WHERE list_id = $1 ORDER BY index", list_id
+    )
+    return [row["index"] for row in rows]
+
+
 async def _allocate_one(ctx, issuer_id):
     async with ctx.pool.acquire() as conn, conn.transaction():
-        return await allocate(conn, ctx, issuer_id, "revocation", uuid.uuid4())
+        return await allocate_one(conn, ctx, issuer_id)
 
 
 async def test_concurrent_allocations_are_unique_and_fill_lists_in_turn(ctx_and_issuer):
@@ -71,10 +96,10 @@ async def test_a_rolled_back_issuance_releases_its_index(ctx_and_issuer):
 
     with pytest.raises(Abort):
         async with ctx.pool.acquire() as conn, conn.transaction():
-            first = await allocate(conn, ctx, issuer_id, "revocation", uuid.uuid4())
+            first = await allocate_one(conn, ctx, issuer_id)
             raise Abort
     async with ctx.pool.acquire() as conn:
-        assert await list_store.allocated_indexes(conn, first.list_id) == []
+        assert await allocated_indexes(conn, first.list_id) == []
     # The list itself was rolled back too; filling one list takes exactly its capacity.
     taken = [await _allocate_one(ctx, issuer_id) for _ in range(8)]
     assert len({a.list_id for a in taken}) == 1
@@ -88,7 +113,7 @@ async def test_a_claim_skips_an_index_held_by_an_open_transaction_instead_of_wai
     taken = [await _allocate_one(ctx, issuer_id) for _ in range(7)]  # one index of 8 left
     first_list = taken[0].list_id
     async with ctx.pool.acquire() as holder, holder.transaction():
-        last = await allocate(holder, ctx, issuer_id, "revocation", uuid.uuid4())
+        last = await allocate_one(holder, ctx, issuer_id)
         assert last.list_id == first_list  # claimed, not committed
         async with asyncio.timeout(5):  # waiting for the holder would never end
             other = await _allocate_one(ctx, issuer_id)
@@ -99,7 +124,7 @@ async def test_a_claim_skips_an_index_held_by_an_open_transaction_instead_of_wai
     assert other.list_id != first_list and other.opened_lists == (other.list_id,)
     assert again == {}
     async with ctx.pool.acquire() as conn:
-        assert len(await list_store.allocated_indexes(conn, first_list)) == 8
+        assert len(await allocated_indexes(conn, first_list)) == 8
 
 
 async def test_indexes_are_spread_randomly(database):

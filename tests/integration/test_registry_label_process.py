@@ -14,10 +14,12 @@ from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.events.envelope import decode_event
 from b4g.core.events.topics import REGISTRY_LABELS
 from b4g.core.infra.db import create_pool
+from b4g.core.infra.settings import load_settings
 from b4g.core.trust import TrustState, label_held_at
 from b4g.registry.app import service_spec
 from b4g.registry.settings import RegistrySettings
-from b4g.registry.usecases.registry import Registry
+from b4g.registry.usecases import grants
+from b4g.registry.usecases.context import registry_context
 from tests.integration import test_messaging
 from tests.integration.test_registry_trust import bearer, keys, prove_did
 from tests.support.apps import service_client
@@ -32,7 +34,9 @@ VM = f"{DID}#{KEY.public_multibase}"
 async def expire_everything(url: str) -> int:
     pool = await create_pool(url)
     try:
-        return await Registry(pool, domain="x").expire_due(datetime.now(UTC) + timedelta(days=4000))
+        later = datetime.now(UTC) + timedelta(days=4000)
+        settings = load_settings(RegistrySettings, {}, database_url=url)
+        return await grants.expire_due(registry_context(pool, settings, clock=lambda: later))
     finally:
         await pool.close()
 
@@ -48,7 +52,7 @@ async def test_label_lifecycle(stack, prefix):
             await client.post(
                 "/organisations",
                 headers=bearer(staff["registry_admin"]),
-                json={"legal_name": "Vilnius Badge Lab", "country": "LT"},
+                json={"legalName": "Vilnius Badge Lab", "country": "LT"},
             )
         ).json()["id"]
         org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
@@ -70,7 +74,7 @@ async def test_label_lifecycle(stack, prefix):
             headers=bearer(org_admin),
             json={"submission": {"selfAssessment": "…", "plan": "three-year QA plan"}},
         )
-        assert applied.json()["state"] == "applied" and applied.json()["decide_by"]
+        assert applied.json()["state"] == "applied" and applied.json()["decideBy"]
         assert (
             await client.post(f"{step}/start_assessment", headers=bearer(org_admin), json={})
         ).status_code == 403
@@ -124,12 +128,12 @@ async def test_label_lifecycle(stack, prefix):
         # The same questions over HTTP: what held at a past moment.
         moment = (first_start + timedelta(milliseconds=1)).isoformat().replace("+00:00", "Z")
         then = (await client.get(f"/trust/{DID}", params={"at": moment})).json()
-        assert then["label_held"] and then["trusted_issuer"] and then["registry_status"] == "active"
+        assert then["labelHeld"] and then["trustedIssuer"] and then["registryStatus"] == "active"
         assert then["state"]["label_status"] == "withdrawn"
         now = (await client.get(f"/trust/{DID}", params={"at": "2100-01-01T00:00:00Z"})).json()
-        assert not now["label_held"]
+        assert not now["labelHeld"]
         before = (await client.get(f"/trust/{DID}", params={"at": "1999-01-01T00:00:00Z"})).json()
-        assert before["registry_status"] is None and not before["trusted_issuer"]
+        assert before["registryStatus"] is None and not before["trustedIssuer"]
         bad = await client.get(f"/trust/{DID}", params={"at": "yesterday"})
         assert bad.status_code == 400 and bad.headers["content-type"].startswith(
             "application/problem+json"
@@ -157,7 +161,7 @@ async def test_grants_expire_at_the_end_of_validity(stack, prefix):
             await client.post(
                 "/organisations",
                 headers=bearer(staff["registry_admin"]),
-                json={"legal_name": "Expiring Org", "country": "EE"},
+                json={"legalName": "Expiring Org", "country": "EE"},
             )
         ).json()["id"]
         app = (

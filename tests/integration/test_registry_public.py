@@ -48,10 +48,10 @@ async def organisation(
             "/organisations",
             headers=bearer(staff.admin),
             json={
-                "legal_name": name,
+                "legalName": name,
                 "country": country,
                 "website": f"https://{country.lower()}.example",
-                "contact_email": "secret-contact@example.org",
+                "contactEmail": "secret-contact@example.org",
             },
         )
     ).json()["id"]
@@ -136,19 +136,19 @@ async def test_public_record_and_directory(stack, prefix):
         record = await client.get(f"/organisations/{kyc}/public")
         assert record.status_code == 200, record.text
         body = record.json()
-        assert body["legal_name"] == "Kaunas Youth Centre" and body["country"] == "LT"
-        assert body["registry_status"] == "active"
-        assert [s["status"] for s in body["registry_status_history"]] == ["active"]
+        assert body["legalName"] == "Kaunas Youth Centre" and body["country"] == "LT"
+        assert body["registryStatus"] == "active"
+        assert [s["status"] for s in body["registryStatusHistory"]] == ["active"]
         assert body["dids"] == [
             {
                 "did": f"did:key:{key_of(1).public_multibase}",
-                "valid_from": body["dids"][0]["valid_from"],
-                "valid_until": None,
+                "validFrom": body["dids"][0]["validFrom"],
+                "validUntil": None,
             }
         ]
-        assert body["label"]["status"] == "active" and body["label"]["held_now"] is True
-        assert body["label"]["valid_until"] and len(body["label"]["history"]) == 1
-        assert "secret-contact" not in record.text and "contact_email" not in body
+        assert body["label"]["status"] == "active" and body["label"]["heldNow"] is True
+        assert body["label"]["validUntil"] and len(body["label"]["history"]) == 1
+        assert "secret-contact" not in record.text and "contactEmail" not in body
         assert record.headers["cache-control"] == "public, max-age=60"
         again = await client.get(
             f"/organisations/{kyc}/public", headers={"If-None-Match": record.headers["etag"]}
@@ -156,15 +156,15 @@ async def test_public_record_and_directory(stack, prefix):
         assert again.status_code == 304 and again.content == b""
 
         suspended = (await client.get(f"/organisations/{lab}/public")).json()["label"]
-        assert suspended["status"] == "suspended" and suspended["held_now"] is False
+        assert suspended["status"] == "suspended" and suspended["heldNow"] is False
         assert [i["status"] for i in suspended["history"]] == ["active", "suspended"]
         withdrawn = (await client.get(f"/organisations/{gone}/public")).json()
         assert withdrawn["label"]["status"] == "withdrawn" and withdrawn["dids"] == []
         assert (await client.get(f"/organisations/{plain}/public")).json()["label"] == {
             "status": "none",
-            "held_now": False,
-            "valid_from": None,
-            "valid_until": None,
+            "heldNow": False,
+            "validFrom": None,
+            "validUntil": None,
             "history": [],
         }
         missing = await client.get(f"/organisations/{uuid.uuid4()}/public")
@@ -172,12 +172,12 @@ async def test_public_record_and_directory(stack, prefix):
 
         listing = await client.get("/directory")
         assert listing.status_code == 200
-        assert [i["legal_name"] for i in listing.json()["items"]] == [
+        assert [i["legalName"] for i in listing.json()["items"]] == [
             "Kaunas Youth Centre",
             "Riga Makers",
         ]
         assert listing.json()["items"][0]["dids"] == [f"did:key:{key_of(1).public_multibase}"]
-        assert listing.json()["next_cursor"] is None
+        assert listing.json()["nextCursor"] is None
         assert listing.headers["cache-control"] == "public, max-age=60"
         cached = await client.get("/directory", headers={"If-None-Match": listing.headers["etag"]})
         assert cached.status_code == 304
@@ -185,11 +185,11 @@ async def test_public_record_and_directory(stack, prefix):
         assert [i["id"] for i in latvia] == [riga]
 
         first = (await client.get("/directory", params={"limit": 1})).json()
-        assert [i["id"] for i in first["items"]] == [kyc] and first["next_cursor"]
+        assert [i["id"] for i in first["items"]] == [kyc] and first["nextCursor"]
         second = (
-            await client.get("/directory", params={"limit": 1, "cursor": first["next_cursor"]})
+            await client.get("/directory", params={"limit": 1, "cursor": first["nextCursor"]})
         ).json()
-        assert [i["id"] for i in second["items"]] == [riga] and second["next_cursor"] is None
+        assert [i["id"] for i in second["items"]] == [riga] and second["nextCursor"] is None
 
         # A change is a new representation: the old ETag no longer matches.
         await suspend(client, staff, riga_grant)

@@ -27,11 +27,14 @@ from b4g.core.events.topics import (
 )
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.kafka import ensure_topics, new_producer, topic_name
+from b4g.core.infra.settings import load_settings
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.registry.app import service_spec
+from b4g.registry.domain.access import Principal
 from b4g.registry.settings import RegistrySettings
-from b4g.registry.usecases.quality import QualityLabel
-from b4g.registry.usecases.registry import Principal, Registry
+from b4g.registry.usecases import cases, dids
+from b4g.registry.usecases.context import registry_context
+from b4g.registry.usecases.dids import NewDid
 from tests.integration.test_registry_trust import bearer, keys, prove_did
 from tests.support.apps import service_client
 
@@ -48,7 +51,7 @@ async def proven_organisation(client, admin: str) -> tuple[str, str]:
         await client.post(
             "/organisations",
             headers=bearer(admin),
-            json={"legal_name": "Tartu Youth Hub", "country": "EE"},
+            json={"legalName": "Tartu Youth Hub", "country": "EE"},
         )
     ).json()["id"]
     org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
@@ -124,7 +127,8 @@ async def activity_rows(url: str) -> list[tuple[str, int, int]]:
 async def monitor(url: str, now: datetime) -> int:
     pool = await create_pool(url)
     try:
-        return await QualityLabel(pool).monitor(now)
+        settings = load_settings(RegistrySettings, {}, database_url=url)
+        return await cases.monitor(registry_context(pool, settings, clock=lambda: now))
     finally:
         await pool.close()
 
@@ -143,8 +147,9 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
 
         # The scheme is public data, versioned; only registry admins publish.
         scheme = (await client.get("/scheme")).json()
-        assert scheme["version"] == 1 and scheme["validity_days"] == 1095
-        assert scheme["activity"]["min_active_months"] == 6
+        assert scheme["version"] == 1 and scheme["validityDays"] == 1095
+        assert scheme["activity"]["minActiveMonths"] == 6
+        assert scheme["monitoring"]["revocationSpikeRatio"] == 0.25
         assert {c["id"] for c in scheme["criteria"]} >= {
             "platform_registration",
             "organiser_verified",
@@ -160,7 +165,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
             )
         ).json()
 
-        shorter = {k: v for k, v in scheme.items() if k != "version"} | {"validity_days": 365}
+        shorter = {k: v for k, v in scheme.items() if k != "version"} | {"validityDays": 365}
         assert (
             await client.post("/scheme", headers=bearer(assessor), json=shorter)
         ).status_code == 403
@@ -168,12 +173,12 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
         assert broken.status_code == 422 and broken.json()["code"] == "invalid_scheme"
         published = await client.post("/scheme", headers=bearer(admin), json=shorter)
         assert published.status_code == 201 and published.json()["version"] == 2
-        assert (await client.get("/scheme/1")).json()["validity_days"] == 1095
+        assert (await client.get("/scheme/1")).json()["validityDays"] == 1095
         assert (await client.get("/scheme/9")).status_code == 404
 
         # Organisation facts: platform verification by registry admins, values by the org.
         platform = f"/organisations/{org}/platforms/Cities%20of%20Learning"
-        body = {"account_id": "col-4711", "organiser_verified": True}
+        body = {"accountId": "col-4711", "organiserVerified": True}
         assert (await client.put(platform, headers=bearer(org_admin), json=body)).status_code == 403
         assert (await client.put(platform, headers=bearer(admin), json=body)).status_code == 200
         values = f"/organisations/{org}/values-acceptances"
@@ -182,7 +187,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
                 await client.post(
                     "/organisations",
                     headers=bearer(admin),
-                    json={"legal_name": "Other", "country": "LV"},
+                    json={"legalName": "Other", "country": "LV"},
                 )
             ).json()["id"],
             None,
@@ -191,7 +196,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
         refused = await client.post(values, headers=bearer(other_admin), json={"version": "2024"})
         assert refused.status_code == 403
         accepted = await client.post(values, headers=bearer(org_admin), json={"version": "2024"})
-        assert accepted.status_code == 201 and accepted.json()[0]["values_version"] == "2024"
+        assert accepted.status_code == 201 and accepted.json()[0]["valuesVersion"] == "2024"
 
         # Activity arrives from the issuer's events, exactly once.
         await publish_activity(stack.bootstrap, prefix)
@@ -217,7 +222,7 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
         await client.post(f"{step}/complete_course", headers=bearer(org_admin), json={})
         await client.post(f"{step}/apply", headers=bearer(org_admin), json={"submission": {}})
         view = (await client.get(step, headers=bearer(org_admin))).json()
-        assert view["scheme_version"] == 1  # opened before version 2: assessed under 1
+        assert view["schemeVersion"] == 1  # opened before version 2: assessed under 1
         assert all(r["passed"] for r in view["checks"][-1]["results"])
         assert [h["action"] for h in view["history"]] == ["create", "complete_course", "apply"]
         assert (await client.get(step, headers=bearer(other_admin))).status_code == 403
@@ -252,13 +257,13 @@ async def test_scheme_facts_activity_checks_and_cases(stack, prefix):
         assert (await client.get("/cases", headers=bearer(assessor))).status_code == 403
         cases = (await client.get("/cases", headers=bearer(staff["committee"]))).json()
         assert {c["kind"] for c in cases} == {"inactivity", "key_compromised"}
-        assert {c["organisation_id"] for c in cases} == {org}
+        assert {c["organisationId"] for c in cases} == {org}
         [case] = [c for c in cases if c["kind"] == "inactivity"]
         close = f"/cases/{case['id']}/close"
         note = {"note": "seasonal programme; checked with the organisation"}
         assert (await client.post(close, headers=bearer(admin), json=note)).status_code == 403
         closed = await client.post(close, headers=bearer(staff["committee"]), json=note)
-        assert closed.status_code == 201 and closed.json()["closed_by"].startswith("committee:")
+        assert closed.status_code == 201 and closed.json()["closedBy"].startswith("committee:")
         assert [
             c["kind"] for c in (await client.get("/cases", headers=bearer(staff["auditor"]))).json()
         ] == ["key_compromised"]
@@ -300,14 +305,17 @@ async def test_a_did_web_is_proven_through_the_fetcher(stack, prefix):
             await client.post(
                 "/organisations",
                 headers=bearer(admin),
-                json={"legal_name": "College", "country": "FI"},
+                json={"legalName": "College", "country": "FI"},
             )
         ).json()["id"]
         pool = await create_pool(url)
         try:
-            registry = Registry(pool, domain="registry.example", fetch=fetch)
+            settings = load_settings(
+                RegistrySettings, {}, database_url=url, public_base_url="registry.example"
+            )
+            ctx = registry_context(pool, settings, fetch=fetch)
             who = Principal("k", "registry_admin", None)
-            sign = (await registry.register_did(who, uuid.UUID(org), did))["sign"]
+            sign = (await dids.register(ctx, who, uuid.UUID(org), NewDid(did=did))).sign
             proof = create_proof(
                 sign,
                 key=KEY,
@@ -315,7 +323,7 @@ async def test_a_did_web_is_proven_through_the_fetcher(stack, prefix):
                 created="2026-01-01T00:00:00Z",
                 cryptosuite=JCS,
             )
-            state = await registry.prove_did(who, uuid.UUID(org), add_proof(sign, proof))
+            state = await dids.prove(ctx, who, uuid.UUID(org), add_proof(sign, proof))
         finally:
             await pool.close()
         assert state.did_proven and fetched == ["https://college.example/.well-known/did.json"]
@@ -327,19 +335,19 @@ async def test_a_did_can_be_retired_from_a_moment_on(stack, prefix):
         org, org_admin = await proven_organisation(client, admin)
         other = (
             await client.post(
-                "/organisations", headers=bearer(admin), json={"legal_name": "X", "country": "LV"}
+                "/organisations", headers=bearer(admin), json={"legalName": "X", "country": "LV"}
             )
         ).json()["id"]
         other_admin = (await keys(client, ["org_admin"], uuid.UUID(other)))["org_admin"]
         path = f"/organisations/{org}/dids/{DID}/validity"
         until = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-        body = {"valid_until": until, "reason": "key lost"}
+        body = {"validUntil": until, "reason": "key lost"}
         assert (await client.post(path, headers=bearer(other_admin), json=body)).status_code == 403
         wrong_org = await client.post(
             f"/organisations/{other}/dids/{DID}/validity", headers=bearer(other_admin), json=body
         )
         assert wrong_org.status_code == 404
-        backwards = {"valid_until": "2000-01-01T00:00:00Z", "reason": "typo"}
+        backwards = {"validUntil": "2000-01-01T00:00:00Z", "reason": "typo"}
         assert (
             await client.post(path, headers=bearer(org_admin), json=backwards)
         ).status_code == 400
@@ -351,4 +359,4 @@ async def test_a_did_can_be_retired_from_a_moment_on(stack, prefix):
 
         today = (await client.get(f"/trust/{DID}", params={"at": moment(0)})).json()
         later = (await client.get(f"/trust/{DID}", params={"at": moment(2)})).json()
-        assert today["trusted_issuer"] and not later["trusted_issuer"]
+        assert today["trustedIssuer"] and not later["trustedIssuer"]

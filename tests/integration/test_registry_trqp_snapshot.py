@@ -145,14 +145,14 @@ async def test_signed_snapshot(stack, prefix):
 
         published = (await client.get("/.well-known/registry-key")).json()
         assert published["did"].startswith("did:key:z6Mk")
-        assert published["authority_id"] == AUTHORITY
+        assert published["authorityId"] == AUTHORITY
         assert SEED not in str(published)
 
         first = await client.get("/snapshot")
         assert first.status_code == 200, first.text
         snapshot = first.json()
         assert snapshot["issuer"] == published["did"]
-        assert snapshot["proof"]["verificationMethod"] == published["verification_method"]
+        assert snapshot["proof"]["verificationMethod"] == published["verificationMethod"]
         assert snapshot["proof"]["cryptosuite"] == "eddsa-jcs-2022"
         results = await verify_document(snapshot, resolve_key=DidResolver().resolve_key)
         assert [r.verified for r in results] == [True], results

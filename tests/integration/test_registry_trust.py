@@ -109,16 +109,16 @@ async def test_organisation_proves_its_did_and_trust_is_published(stack, prefix)
     ) as client:
         admin = (await operator_keys(client, ["registry_admin"]))["registry_admin"]
         assert (
-            await client.post("/organisations", json={"legal_name": "X", "country": "LT"})
+            await client.post("/organisations", json={"legalName": "X", "country": "LT"})
         ).status_code == 401
         created = await client.post(
             "/organisations",
             headers=bearer(admin),
             json={
-                "legal_name": "Kaunas Youth Centre",
+                "legalName": "Kaunas Youth Centre",
                 "country": "LT",
                 "website": "https://kyc.example",
-                "contact_email": "info@kyc.example",
+                "contactEmail": "info@kyc.example",
             },
         )
         assert created.status_code == 201, created.text
@@ -127,11 +127,11 @@ async def test_organisation_proves_its_did_and_trust_is_published(stack, prefix)
         refused = await client.post(
             "/organisations",
             headers=bearer(others["assessor"]),
-            json={"legal_name": "Y", "country": "LV"},
+            json={"legalName": "Y", "country": "LV"},
         )
         assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
         bad = await client.post(
-            "/organisations", headers=bearer(admin), json={"legal_name": "Y", "country": "Latvia"}
+            "/organisations", headers=bearer(admin), json={"legalName": "Y", "country": "Latvia"}
         )
         assert bad.status_code == 400 and bad.json()["code"] == "validation_failed"
 
@@ -206,7 +206,7 @@ async def test_organisation_proves_its_did_and_trust_is_published(stack, prefix)
         url = client.app.state.runtime.settings.database_url
         await asyncio.to_thread(asyncio.run, tamper(url))
         audit = await client.get("/audit/verify", headers=bearer(others["auditor"]))
-        assert audit.json()["valid"] is False and audit.json()["first_broken"] is not None
+        assert audit.json()["valid"] is False and audit.json()["firstBroken"] is not None
 
 
 async def read_topic_for(bootstrap, prefix, count):

@@ -62,6 +62,7 @@ def badge(index: int) -> dict:
                 "id": "urn:uuid:9e1b0c2d-3f4a-4b5c-8d6e-7f8091a2b3c4",
                 "type": ["Achievement"],
                 "name": "Verified",
+                "description": "Passed the verification tests.",
                 "criteria": {"narrative": "Passed."},
             },
         },

@@ -36,6 +36,7 @@ def unsigned(did: str) -> dict:
                 "id": "urn:uuid:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                 "type": ["Achievement"],
                 "name": "Command line",
+                "description": "Signs and verifies a badge from the command line.",
                 "criteria": {"narrative": "Used the CLI."},
             },
         },

@@ -19,6 +19,7 @@ from b4g.core.proofs.data_integrity import (
     verify_proof,
 )
 from tests.unit.test_crypto_core import vectors
+from tests.unit.test_verification import RDF
 
 CREATED = "2023-02-24T23:36:38Z"
 
@@ -153,6 +154,11 @@ def test_proof_context_must_lead_the_documents_and_is_what_gets_hashed():
     result = verify_proof(add_proof(reordered, proof), proof, key.public_key)
     assert (result.verified, result.code) == (False, "PROOF_VERIFICATION_ERROR")
     assert "@context" in result.message
-    # A context appended after signing is not covered: the document is hashed with the proof's.
-    appended = {**doc, "@context": [v2, extra, "https://example.org/more"]}
-    assert verify_proof(add_proof(appended, proof), proof, key.public_key).verified
+    # A context appended after signing is not covered: the document is hashed with the proof's,
+    # and then must mean what was signed (tests/unit/test_jcs_appended_contexts.py).
+    unused = {"unusedTerm": "https://example.org/vocab#unused"}
+    appended = {**doc, "@context": [v2, extra, unused]}
+    assert verify_proof(add_proof(appended, proof), proof, key.public_key, rdf=RDF).verified
+    unknown = {**doc, "@context": [v2, extra, "https://example.org/more"]}
+    result = verify_proof(add_proof(unknown, proof), proof, key.public_key, rdf=RDF)
+    assert (result.verified, result.code) == (False, "APPENDED_CONTEXT_ERROR")

@@ -63,7 +63,7 @@ def test_checks_follow_the_scheme_and_admit_what_they_cannot_check():
 def test_schemes_are_validated():
     with pytest.raises(ValueError, match="unique"):
         scheme(criteria=[Criterion(id="x", kind="formal", check="automatic", text="")] * 2)
-    with pytest.raises(ValueError, match="validity_days"):
+    with pytest.raises(ValueError, match="validityDays"):
         scheme(validity_days=0)
     with pytest.raises(msgspec.ValidationError):
         msgspec.convert({"name": "x", "unexpected": 1}, Scheme)
@@ -87,9 +87,9 @@ def test_monitoring_findings():
     rule = MonitoringRule(inactivity_days=60, revocation_spike_min=20, revocation_spike_ratio=0.25)
     assert monitoring_findings(rule, activity(), NOW) == {}
     idle = monitoring_findings(rule, activity(last_issued_month=date(2026, 6, 1)), NOW)
-    assert idle["inactivity"]["idle_days"] == 92  # from the end of June
+    assert idle["inactivity"]["idleDays"] == 92  # from the end of June
     never = monitoring_findings(rule, activity(last_issued_month=None), NOW)
-    assert never["inactivity"]["last_active_month"] == "never"
+    assert never["inactivity"]["lastActiveMonth"] == "never"
     spike = monitoring_findings(rule, activity(revoked_in_window=30), NOW)
     assert spike["revocation_spike"]["revoked"] == 30
     assert "revocation_spike" not in monitoring_findings(

@@ -1,5 +1,6 @@
-"""The JSON Schema check: OB 3.0's published schemas, array-compacted values, where schemas
-come from, and how a violation or a missing schema weighs on the verdict."""
+"""The JSON Schema check: OB 3.0's published schemas (shipped pinned), array-compacted values,
+formats, where schemas come from, and how a violation or a missing schema weighs on the
+verdict."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 
 from b4g.core.did.resolver import DidResolver
 from b4g.core.errors import B4GError
-from b4g.core.infra.fetch import FetchError
+from b4g.core.infra.fetch import FetchError, FetchPolicy, SafeFetcher
 from b4g.core.infra.schemas import SchemaSource
+from b4g.core.pinned_schemas import PINNED
 from b4g.core.schema import (
     OB_ACHIEVEMENT_SCHEMA,
     OB_ENDORSEMENT_SCHEMA,
@@ -24,12 +26,6 @@ from b4g.core.schema import (
 from b4g.core.verification import Verifier
 from tests.unit.test_verification import NOW, STORE, signed
 from tests.unit.test_verification import badge as minimal_badge
-
-SCHEMAS = Path(__file__).resolve().parents[2] / ".." / "shared" / "vc" / "schemas"
-needs_ob_schemas = pytest.mark.skipif(
-    not (SCHEMAS / "ob_v3p0_achievementcredential_schema.json").is_file(),
-    reason="the OB 3.0 JSON Schemas are read from ../shared/vc/schemas, which is absent",
-)
 
 TINY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2019-09/schema#",
@@ -89,21 +85,33 @@ def test_single_values_are_wrapped_where_the_schema_wants_arrays():
 def test_violations_are_reported_with_their_path():
     outcome = validate({"type": ["A", 3]}, TINY_SCHEMA)
     assert not outcome.valid and outcome.code == "schema_violation"
-    assert "type/1" in outcome.message and "'name' is a required property" in outcome.message
+    assert "type/1" in outcome.message and '"name" is a required property' in outcome.message
+
+
+def test_an_unusable_schema_could_not_be_checked_and_is_never_raised():
     broken = validate({"name": "x"}, {"type": "no-such-type"})
-    assert broken.code == "invalid_schema" and not broken.valid
+    assert broken.state == "could_not_check" and broken.code == "invalid_schema"
+    assert "the schema itself is invalid" in broken.message
+    for ref in ("http://127.0.0.1:9/x.json", "file:///etc/passwd", "urn:x:y"):
+        refused = validate({"a": 1}, {"properties": {"a": {"$ref": ref}}})
+        assert refused.state == "could_not_check" and refused.code == "schema_unresolvable"
+        assert ref in refused.message and "safe fetcher" in refused.message
+    dialect = validate({}, {"$schema": "https://schemas.example/meta", "type": "object"})
+    assert dialect.state == "could_not_check"
 
 
-@needs_ob_schemas
-@pytest.mark.parametrize(
-    "name",
-    ["ob_v3p0_achievementcredential_schema.json", "ob_v3p0_endorsementcredential_schema.json"],
-)
-def test_published_schemas_compile(name):
-    assert validate({}, json.loads((SCHEMAS / name).read_text())).code == "schema_violation"
+def test_formats_are_asserted():
+    outcome = validate(badge(validFrom="not a date"), PINNED.get(OB_ACHIEVEMENT_SCHEMA))
+    assert outcome.state == "fail" and "validFrom" in outcome.message
+    assert "date-time" in outcome.message
 
 
-def schema_verifier(*, directory: Path | None = SCHEMAS) -> Verifier:
+@pytest.mark.parametrize("url", sorted(PINNED.urls))
+def test_pinned_schemas_compile(url):
+    assert validate({}, PINNED.get(url)).code == "schema_violation"
+
+
+def schema_verifier(*, directory: Path | None = None) -> Verifier:
     async def no_status(url: str):
         raise B4GError("not needed here")
 
@@ -115,7 +123,6 @@ def schema_verifier(*, directory: Path | None = SCHEMAS) -> Verifier:
     )
 
 
-@needs_ob_schemas
 async def test_an_ob_badge_passes_the_published_schema_with_a_single_proof_object():
     credential = signed(badge())
     assert isinstance(credential["proof"], dict)
@@ -124,7 +131,6 @@ async def test_an_ob_badge_passes_the_published_schema_with_a_single_proof_objec
     assert check is not None and check.state == "pass", check
 
 
-@needs_ob_schemas
 async def test_a_schema_violation_fails_the_badge_even_when_its_proof_is_good():
     credential = badge()
     credential["credentialSubject"]["achievement"]["image"] = "https://example.org/i.png"
@@ -136,18 +142,43 @@ async def test_a_schema_violation_fails_the_badge_even_when_its_proof_is_good():
     assert not result.verified
 
 
-async def test_an_unavailable_schema_is_reported_but_does_not_fail(tmp_path):
-    result = await schema_verifier(directory=tmp_path).verify(signed(badge()), now=NOW)
+async def test_an_unavailable_schema_is_reported_but_does_not_fail():
+    credential = badge()
+    credential["credentialSchema"] = [
+        {"id": "https://schemas.example/gone.json", "type": "JsonSchema"}
+    ]
+    result = await schema_verifier().verify(signed(credential), now=NOW)
     schema = result.first("schema")
     assert schema.state == "could_not_check" and schema.code == "schema_unavailable"
     assert "fetching is off" in schema.message
+    assert result.verified is (result.first("status").state == "pass")  # only status decides
+
+
+async def test_an_ob_schema_that_is_not_pinned_is_never_fetched():
+    """The endorsement schema ships in no registry package: it cannot be checked, in a
+    sentence, and purl.imsglobal.org is never asked (not even resolved)."""
+    resolved: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        resolved.append(host)
+        return ["93.184.216.34"]
+
+    async with SafeFetcher(FetchPolicy(), resolver=resolver) as fetcher:
+        source = SchemaSource(fetcher)
+        with pytest.raises(FetchError, match=r"never contacted.*B4G_SCHEMA_DIR"):
+            await source(OB_ENDORSEMENT_SCHEMA)
+        assert await source(OB_ACHIEVEMENT_SCHEMA) is PINNED.get(OB_ACHIEVEMENT_SCHEMA)
+    assert resolved == []
 
 
 async def test_pinned_directory_and_remembered_failures(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps(TINY_SCHEMA))
     (tmp_path / "bad.json").write_text("[1]")
     source = SchemaSource(None, tmp_path)
-    assert await source("https://s.example/x/a.json") == TINY_SCHEMA
+    assert await source("https://s.example/x/a.json") == {
+        "$id": "https://s.example/x/a.json",
+        **TINY_SCHEMA,
+    }
     with pytest.raises(FetchError, match="not a JSON Schema object"):
         await source("https://s.example/bad.json")
     with pytest.raises(FetchError, match="fetching is off"):
@@ -166,4 +197,18 @@ async def test_a_named_schema_is_used_instead_of_the_default(tmp_path):
     result = await schema_verifier(directory=tmp_path).verify(signed(credential), now=NOW)
     schema = result.first("schema")
     assert schema.state == "fail" and "strict.json" in schema.message
-    assert "'evidence' is a required property" in schema.message
+    assert '"evidence" is a required property' in schema.message
+
+
+def test_several_status_entries_are_each_checked_as_the_one_the_schema_describes():
+    """VC DM 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema
+    describes `credentialStatus` as one object, so each entry is checked as that object."""
+    schema = PINNED.get(OB_ACHIEVEMENT_SCHEMA)
+    credential = badge()
+    entry = credential["credentialStatus"]
+    both = [entry, {**entry, "statusPurpose": "suspension"}]
+    assert validate({**credential, "credentialStatus": both}, schema).state == "pass"
+    broken = validate({**credential, "credentialStatus": [entry, {"type": 5}]}, schema)
+    assert broken.state == "fail" and broken.message.startswith("credentialStatus/1/type: ")
+    assert validate({**credential, "credentialStatus": [entry, 5]}, schema).state == "fail"
+    assert validate({**credential, "credentialStatus": []}, schema).state == "fail"

@@ -276,7 +276,7 @@ class Verifier:
         outcome = validate(credential, schema)
         return Check(
             name="schema",
-            state="pass" if outcome.valid else "fail",
+            state=outcome.state,
             code=outcome.code,
             message=f"{url.rsplit('/', 1)[-1]}: {outcome.message}",
             facts={"schema": url.rsplit("/", 1)[-1]},

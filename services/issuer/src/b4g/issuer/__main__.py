@@ -22,11 +22,11 @@ import asyncpg
 
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.migrate import migrate
-from b4g.core.infra.problems import ApiError
 from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.issuer.app import issuer_migrations, key_provider, service_spec
 from b4g.issuer.domain.access import ALL_SCOPES, UnknownScopeError
+from b4g.issuer.domain.errors import IssuerError
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import platforms
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             serve(service_spec(), settings)
             return 0
         result = _admin(args, settings)
-    except (SettingsError, ApiError, UnknownScopeError) as exc:
+    except (SettingsError, IssuerError, UnknownScopeError) as exc:
         print(f"b4g-issuer: {exc}", file=sys.stderr)
         return 2
     except (OSError, asyncpg.PostgresError) as exc:

@@ -27,7 +27,7 @@ from b4g.issuer.domain.sealing import (
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import bulk
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.issuance_batch import IssuanceBatcher
+from b4g.issuer.usecases.issuance_queue import IssuanceBatcher
 from b4g.issuer.usecases.status_publishing import run_publisher
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,11 @@ from b4g.core.infra.migrate import load_migrations, migrate
 from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import load_settings
 from b4g.registry.app import service_spec
+from b4g.registry.domain.errors import RegistryError
 from b4g.registry.domain.roles import ROLES
 from b4g.registry.settings import RegistrySettings
-from b4g.registry.usecases.registry import Registry
+from b4g.registry.usecases.context import registry_context
+from b4g.registry.usecases.keys import create_key as new_key
 
 
 async def create_key(
@@ -30,9 +32,11 @@ async def create_key(
     )
     pool = await create_pool(settings.database_url)
     try:
-        registry = Registry(pool, domain=settings.public_base_url)
-        return await registry.create_key(
-            role, uuid.UUID(organisation) if organisation else None, label
+        return await new_key(
+            registry_context(pool, settings),
+            role,
+            uuid.UUID(organisation) if organisation else None,
+            label,
         )
     finally:
         await pool.close()
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "create-key":
         try:
             print(asyncio.run(create_key(settings, args.role, args.organisation, args.label)))
-        except ValueError as exc:
+        except (RegistryError, ValueError) as exc:
             print(f"b4g-registry: {exc}", file=sys.stderr)
             sys.exit(2)
         return

@@ -1,18 +1,53 @@
-"""Composition root of the registry service: what it serves and which events it consumes."""
+"""Composition root of the registry service: its context, what it serves, which events it
+consumes and which loops it runs."""
 
 from __future__ import annotations
 
+import logging
+
+from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.infra.fetch import SafeFetcher, policy_for
 from b4g.core.infra.migrate import load_migrations
-from b4g.core.infra.service import ServiceSpec
-from b4g.registry.api.quality_routes import QUALITY_ROUTES
+from b4g.core.infra.service import Runtime, ServiceSpec
+from b4g.core.infra.settings import SettingsError
 from b4g.registry.api.routes import ROUTES
-from b4g.registry.api.witnesses import WITNESS_ROUTES
 from b4g.registry.consumers.expiry import expiry_loops
 from b4g.registry.consumers.issuer_events import consumers
 from b4g.registry.settings import RegistrySettings
+from b4g.registry.usecases.context import RegistryContext, registry_context
+
+log = logging.getLogger(__name__)
 
 
-def service_spec() -> ServiceSpec[RegistrySettings, None]:
+def build_registry_context(runtime: Runtime[RegistrySettings]) -> RegistryContext:
+    """One context per process: one trust cache, one signing key, one shard count; did:web
+    documents (proofs of control, monitoring) come through the guarded fetcher."""
+    fetcher = SafeFetcher(policy_for(runtime.settings))
+    return registry_context(
+        runtime.require_pool(),
+        runtime.settings,
+        fetch=fetcher.fetch_json,
+        signing_key=signing_key(runtime.settings),
+    )
+
+
+def signing_key(settings: RegistrySettings) -> Ed25519KeyPair | None:
+    """The snapshot's signing key; without one the registry still serves (503 on the snapshot
+    and its key), and says why."""
+    try:
+        key = settings.signing_key()
+    except SettingsError as exc:
+        log.error("registry signing key unusable: %s", exc)
+        return None
+    if key is None:
+        log.warning(
+            "no registry signing key (B4G_REGISTRY_SIGNING_SEED[_FILE]): the snapshot and "
+            "/.well-known/registry-key answer 503"
+        )
+    return key
+
+
+def service_spec() -> ServiceSpec[RegistrySettings, RegistryContext]:
     return ServiceSpec(
         name="registry",
         title="Badges4Good registry",
@@ -20,8 +55,8 @@ def service_spec() -> ServiceSpec[RegistrySettings, None]:
             "The trust registry of badge issuers and their Quality Label for badge recognition."
         ),
         version="0.1.0",
-        route_handlers=[*ROUTES, *QUALITY_ROUTES, *WITNESS_ROUTES],
-        build_context=lambda _runtime: None,
+        route_handlers=ROUTES,
+        build_context=build_registry_context,
         migrations=load_migrations("b4g.registry", "b4g.registry.store.migrations"),
         background=expiry_loops,
         consumers=consumers,

@@ -7,7 +7,10 @@
   rebinding between check and connect cannot redirect it;
 - GET only, no cookies, a total time limit, a size limit enforced while streaming, few
   redirects (each target checked again);
-- responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag.
+- responses cached by `Cache-Control: max-age` or a caller's TTL, revalidated with ETag;
+- fair: at most `per_host` requests to one host at a time (a slow host queues its own
+  requests, never everyone's), and a caller may give a time budget for a whole unit of work
+  (`budget`, e.g. one verification) that every fetch inside it shares.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import httpx
 import msgspec
 
 from b4g.core.errors import B4GError
+from b4g.core.infra.fetch_fairness import HostSlots, budget, remaining
 from b4g.core.infra.settings import BaseSettings
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -65,6 +69,8 @@ class FetchPolicy(msgspec.Struct, frozen=True, kw_only=True):
     max_bytes: int = 1024 * 1024
     timeout: float = 5.0
     max_redirects: int = 3
+    per_host: int = 6  # concurrent requests to one host name
+    max_connections: int = 256
     cache_entries: int = 1000
     cache_bytes: int = 32 * 1024 * 1024
     user_agent: str = "Badges4Good-Verifier/0.1 (+https://badges4good.org)"
@@ -101,10 +107,15 @@ class SafeFetcher:
         self._policy = policy
         self._resolver = resolver
         self._client = httpx.AsyncClient(
-            follow_redirects=False, trust_env=False, timeout=policy.timeout, cookies=None
+            follow_redirects=False,
+            trust_env=False,
+            timeout=policy.timeout,
+            cookies=None,
+            limits=httpx.Limits(max_connections=policy.max_connections),
         )
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._cache_size = 0
+        self._slots = HostSlots(policy.per_host)
 
     async def __aenter__(self) -> SafeFetcher:
         return self
@@ -114,6 +125,8 @@ class SafeFetcher:
 
     async def close(self) -> None:
         await self._client.aclose()
+
+    budget = staticmethod(budget)  # once spent, fetches fail at once without a request
 
     async def fetch_json(self, url: str) -> Any:
         response = await self.get(url, accept="application/json, application/ld+json")
@@ -129,8 +142,13 @@ class SafeFetcher:
         if cached is not None and cached.expires_at > time.monotonic():
             self._cache.move_to_end(url)
             return msgspec.structs.replace(cached.response, from_cache=True)
+        limit, left = self._policy.timeout, remaining()
+        if left is not None:
+            if left <= 0:
+                raise FetchTimeout(f"{url}: not fetched, the time for this verification is spent")
+            limit = min(limit, left)
         try:
-            async with asyncio.timeout(self._policy.timeout):
+            async with asyncio.timeout(limit):
                 response = await self._follow(
                     url,
                     accept,
@@ -138,7 +156,7 @@ class SafeFetcher:
                     cached.etag if cached else None,
                 )
         except TimeoutError as exc:
-            raise FetchTimeout(f"{url}: no answer within {self._policy.timeout} s") from exc
+            raise FetchTimeout(f"{url}: no answer within {limit:.1f} s") from exc
         except (httpx.HTTPError, OSError) as exc:  # includes DNS failures
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
         if response.status == 304 and cached is not None:
@@ -173,6 +191,19 @@ class SafeFetcher:
         if not host or parts.username or parts.password:
             raise FetchError(f"{url}: no usable host")
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        async with self._slots.slot(host.lower()):
+            return await self._request(url, parts, host, port, accept, max_bytes, etag)
+
+    async def _request(
+        self,
+        url: str,
+        parts: Any,
+        host: str,
+        port: int,
+        accept: str,
+        max_bytes: int,
+        etag: str | None,
+    ) -> FetchResponse:
         addresses = await self._resolver(host, port)
         if not addresses:
             raise FetchError(f"{host} does not resolve")

@@ -8,6 +8,7 @@ publishing two rows of one key concurrently. Delivery is at least once; consumer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -300,7 +301,7 @@ class OutboxRelay:
         """LISTEN for commits of new rows so latency isn't bound to the poll interval, on a
         connection of its own; after a database restart that connection is gone, so a new one
         is taken. Polling alone still works while this fails."""
-        if self._listener is not None and not self._listener.is_closed():
+        if self._listener is not None and _alive(self._listener):
             return
         await self._unlisten()
         try:
@@ -321,12 +322,10 @@ class OutboxRelay:
         conn, self._listener = self._listener, None
         if conn is None:
             return
-        try:
-            if not conn.is_closed():
+        # A connection that died with the database has been taken back by the pool already.
+        with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            if _alive(conn):
                 await conn.remove_listener(NOTIFY_CHANNEL, self._wake)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            pass  # the connection died with the database; releasing it is all there is to do
-        finally:
             await self._pool.release(conn)
 
     async def _sleep(self, seconds: float, *, wake_on_notify: bool = True) -> None:
@@ -337,3 +336,10 @@ class OutboxRelay:
         except TimeoutError:
             pass
         self._wakeup.clear()
+
+
+def _alive(conn: PoolConnectionProxy[asyncpg.Record]) -> bool:
+    try:
+        return not conn.is_closed()
+    except asyncpg.InterfaceError:  # released by the pool when its connection was lost
+        return False

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from aiokafka.errors import KafkaError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.spec import (
@@ -154,6 +155,59 @@ def _unstorable(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Resp
     )
 
 
+# What a request meets while PostgreSQL is down, restarting or out of connections: the
+# transaction did not commit (or its outcome is unknown, which an Idempotency-Key resolves), so
+# the client may retry. Asyncpg reports a connection lost mid-query in several ways.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, "starting up"
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    asyncpg.exceptions.InternalClientError,
+)
+RETRY_AFTER_SECONDS = "5"
+
+
+def _unavailable(code: str, what: str) -> Any:
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        log.warning("dependency unavailable", extra={"path": request.url.path, "error": repr(exc)})
+        return problem_response(
+            Problem(
+                type=_TYPE_BASE + code,
+                title="Service temporarily unavailable",
+                status=503,
+                code=code,
+                detail=f"{what} is not reachable right now. Nothing was lost: retry in a few "
+                "seconds (with the same Idempotency-Key, a retried write is applied once).",
+                instance=request.url.path,
+            ),
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
+    return handle
+
+
+def _malformed(code: str, detail: str) -> Any:
+    """A request body no decoder can take (raised while Litestar decodes it, before the handler
+    runs, or by a standards routine walking a document nested beyond reason)."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        return problem_response(
+            Problem(
+                type=_TYPE_BASE + code,
+                title="Malformed request",
+                status=400,
+                code=code,
+                detail=detail,
+                instance=request.url.path,
+            )
+        )
+
+    return handle
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(
@@ -172,6 +226,14 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     ValidationException: _validation_error,
     HTTPException: _http_error,
     asyncpg.DataError: _unstorable,
+    RecursionError: _malformed(
+        "nesting_too_deep", "The JSON document is nested too deeply to be processed."
+    ),
+    UnicodeDecodeError: _malformed(
+        "invalid_utf8", "The request body is not valid UTF-8 text; send JSON encoded as UTF-8."
+    ),
+    **dict.fromkeys(DATABASE_DOWN, _unavailable("database_unavailable", "The database")),
+    KafkaError: _unavailable("broker_unavailable", "The message broker"),
     Exception: _unexpected,
 }
 

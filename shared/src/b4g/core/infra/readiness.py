@@ -37,15 +37,14 @@ async def ready(state: State) -> Response[Any]:
     """Ready when the database and the broker are reachable and every background task (outbox
     relay, consumers, loops) is making progress; 503 with the reasons otherwise."""
     runtime = state.runtime
-    problems = []
-    if not await _database_ok(runtime.pool):
-        problems.append("the database is unreachable")
-    if not await runtime.broker_ready():
-        problems.append("the Kafka broker is unreachable")
+    checks = {"database": await _database_ok(runtime.pool), "broker": await runtime.broker_ready()}
+    problems = [f"the {name} is unreachable" for name, ok in checks.items() if not ok]
     problems.extend(task_problems(runtime.healths))
     if not problems:
         tasks = {h.name: {"restarts": h.restarts, **h.detail} for h in runtime.healths}
-        return Response({"status": "ready", "tasks": tasks}, media_type=MediaType.JSON)
+        return Response(
+            {"status": "ready", "checks": checks, "tasks": tasks}, media_type=MediaType.JSON
+        )
     return problem_response(
         Problem(
             type="https://badges4good.org/problems/not_ready",

@@ -31,6 +31,7 @@ from b4g.core.infra.db import create_pool
 from b4g.core.infra.http_tracing import HttpTracing
 from b4g.core.infra.inbox import InboxConsumer
 from b4g.core.infra.kafka import broker_reachable, ensure_topics, new_producer
+from b4g.core.infra.limits import HeaderLimit
 from b4g.core.infra.migrate import Migration, migrate
 from b4g.core.infra.outbox import OutboxRelay, RelayConfig
 from b4g.core.infra.problems import EXCEPTION_HANDLERS, document_problems
@@ -187,11 +188,13 @@ def create_app(spec: ServiceSpec[S, C], settings: S, telemetry: Telemetry) -> Li
     )
     # Around the router and the exception handlers, where Litestar would put its own
     # OpenTelemetry middleware, so every answer (problem details included) is seen.
-    app.asgi_handler = HttpTracing(
-        app.asgi_handler,
-        telemetry.tracer("b4g.http"),
-        telemetry.meter_provider.get_meter("b4g.http"),
-        exclude_paths=("/health", "/ready"),
+    app.asgi_handler = HeaderLimit(
+        HttpTracing(
+            app.asgi_handler,
+            telemetry.tracer("b4g.http"),
+            telemetry.meter_provider.get_meter("b4g.http"),
+            exclude_paths=("/health", "/ready"),
+        )
     )
     document_problems(app.openapi_schema)
     return app

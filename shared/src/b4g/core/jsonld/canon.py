@@ -161,6 +161,14 @@ def pyld_to_quads(document: Mapping[str, Any], *, store: ContextStore) -> list[Q
                 raise cause from exc
             cause = getattr(cause, "cause", None) or cause.__cause__ or cause.__context__
         raise CanonicalizationError(f"JSON-LD processing failed: {exc}") from exc
+    except ValueError as exc:  # pyld's own checks, e.g. a relative context IRI
+        raise CanonicalizationError(f"JSON-LD processing failed: {exc}") from exc
+    except (KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+        # pyld trips over some malformed contexts (e.g. `{"@vocab": null}`) instead of
+        # reporting them; either way the document has no meaning we can sign or check.
+        raise CanonicalizationError(
+            "JSON-LD processing failed: the document's @context is malformed"
+        ) from exc
     quads: list[Quad] = []
     for graph_name, triples in dataset.items():
         graph: Term | None = None

@@ -39,6 +39,7 @@ from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibas
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.values import as_list
 from b4g.core.proofs import jcs
+from b4g.core.proofs.appended_contexts import appended_context_problem
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
@@ -192,7 +193,10 @@ def verify_proof(
     try:
         previous = _previous_proofs(document, proof)
         unsecured = _unsecured(document, previous)
+        presented: dict[str, Any] | None = None
         if suite == JCS and "@context" in options:
+            if as_list(unsecured.get("@context")) != as_list(options["@context"]):
+                presented = dict(unsecured)  # contexts were appended after signing
             unsecured["@context"] = options["@context"]  # eddsa-jcs-2022 §3.3.2 step 4.2
         hash_data = _hash_data(unsecured, options, suite, rdf)
     except ProofError as exc:
@@ -206,6 +210,10 @@ def verify_proof(
             message="the signature does not match the document",
             **meta,
         )
+    if presented is not None:
+        problem = appended_context_problem(presented, unsecured, rdf)
+        if problem is not None:
+            return ProofResult(verified=False, code=problem[0], message=problem[1], **meta)
     return ProofResult(verified=True, code="ok", message="signature verified", **meta)
 
 

@@ -9,10 +9,9 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, QueryParameter
 
 from b4g.issuer.domain.access import SCOPE_MANAGE, SCOPE_READ
-from b4g.issuer.domain.achievements import ACHIEVEMENT_TYPES, valid_achievement_type
-from b4g.issuer.store.achievements import AchievementRow
+from b4g.issuer.domain.achievements import ACHIEVEMENT_TYPES, Achievement, valid_achievement_type
+from b4g.issuer.domain.errors import InvalidRequest
 from b4g.issuer.usecases import achievements
-from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx
@@ -46,7 +45,7 @@ Version = Annotated[
 ]
 
 
-def achievement_out(row: AchievementRow) -> AchievementOut:
+def achievement_out(row: Achievement) -> AchievementOut:
     return AchievementOut(
         id=str(row.id),
         issuer_id=str(row.issuer_id),

@@ -8,7 +8,7 @@ from litestar.params import HeaderParameter
 
 from b4g.core.infra.apikeys import bearer_token
 from b4g.issuer.domain.access import Principal
-from b4g.issuer.usecases.errors import MissingScope
+from b4g.issuer.domain.errors import MissingScope
 from b4g.issuer.usecases.platforms import authenticate
 
 from .deps import Ctx

@@ -10,35 +10,28 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import HTTPException
 from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, RequestBody
 from litestar.params import FromPath, QueryParameter
 from msgspec import Meta
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ
-from b4g.issuer.domain.bulk import CSV_COLUMNS, MAX_ROWS, BulkUploadError, read_csv
+from b4g.issuer.domain.bulk import (
+    CSV_COLUMNS,
+    MAX_ROWS,
+    BulkJob,
+    RowResult,
+)
 from b4g.issuer.domain.idempotency import request_fingerprint
-from b4g.issuer.store.bulk_jobs import NewRow, ResultRow
 from b4g.issuer.usecases import bulk
-from b4g.issuer.usecases.errors import InvalidBulkUpload
 
 from .auth import require
+from .bulk_uploads import CSV, JSON, upload_rows
 from .credential_routes import ISSUE_EXAMPLE, IdempotencyKey
 from .deps import API_KEY, Caller, Ctx
-from .models import Body, IssueIn, ProofFormat, fields_of
+from .models import Body, IssueIn, ProofFormat
 from .paging import Limit
 
-CSV = "text/csv"
-JSON = "application/json"
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
-
-
-class BulkJobIn(Body, frozen=True, kw_only=True):
-    """A JSON upload. Each row is what `POST /issuers/{id}/credentials` takes."""
-
-    rows: Annotated[list[Any], Meta(min_length=1, max_length=MAX_ROWS)]
-    # For rows that name none themselves (default eddsa-rdfc-2022).
-    proof_formats: Annotated[list[ProofFormat], Meta(min_length=1, max_length=3)] | None = None
 
 
 class _BulkJobSchema(Body, frozen=True, kw_only=True):
@@ -137,69 +130,23 @@ class BulkUploadOperation(Operation):
         self.request_body = _upload_body()
 
 
-_row_decoder = msgspec.json.Decoder(IssueIn)
-_job_decoder = msgspec.json.Decoder(BulkJobIn)
-_encoder = msgspec.json.Encoder()
-
-
-def upload_rows(content_type: str, raw: bytes) -> list[NewRow]:
-    """Every row of the upload, checked as an issue request: a row that is not one is stored as
-    failed with its reason, so one bad row never refuses the whole job."""
-    defaults: list[str] | None = None
-    if content_type == CSV:
-        try:
-            rows = read_csv(raw)
-        except BulkUploadError as exc:
-            raise InvalidBulkUpload(str(exc)) from exc
-    elif content_type == JSON:
-        if b"\\u0000" in raw:  # PostgreSQL text and jsonb cannot hold NUL characters
-            raise InvalidBulkUpload("NUL characters (\\u0000) are not accepted")
-        try:
-            job = _job_decoder.decode(raw)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise InvalidBulkUpload(f"not a bulk job: {exc}") from exc
-        rows, defaults = job.rows, list(job.proof_formats or []) or None
-    else:
-        raise HTTPException(
-            status_code=415, detail=f"send the rows as {JSON} or {CSV}, not {content_type!r}"
-        )
-    return [_checked(number, row, defaults) for number, row in enumerate(rows, start=1)]
-
-
-def _checked(number: int, row: Any, defaults: list[str] | None) -> NewRow:
-    if not isinstance(row, dict):
-        return NewRow(number, {"row": row}, "validation_failed", "a row must be a JSON object")
-    if "_extraCells" in row:
-        return NewRow(number, row, "validation_failed", "the row has more cells than the header")
-    if defaults and "proofFormats" not in row:
-        row = {**row, "proofFormats": defaults}
-    try:
-        issue = _row_decoder.decode(_encoder.encode(row))
-    except msgspec.ValidationError as exc:
-        return NewRow(number, row, "validation_failed", str(exc))
-    if (issue.recipient.email is None) == (issue.recipient.id is None):
-        return NewRow(number, row, "validation_failed", "give the recipient's email or id")
-    return NewRow(number, fields_of(issue))
-
-
-def job_out(view: bulk.JobView) -> BulkJobOut:
-    job, progress = view.job, view.progress
+def job_out(job: BulkJob) -> BulkJobOut:
     return BulkJobOut(
         id=str(job.id),
         issuer_id=str(job.issuer_id),
-        state=view.state,  # type: ignore[arg-type]
+        state=job.state,  # type: ignore[arg-type]
         total=job.total,
-        done=progress.issued + progress.failed,
-        issued=progress.issued,
-        failed=progress.failed,
-        pending=progress.pending,
+        done=job.issued + job.failed,
+        issued=job.issued,
+        failed=job.failed,
+        pending=job.pending,
         created_at=job.created_at,
-        finished_at=progress.finished_at if progress.pending == 0 else None,
+        finished_at=job.finished_at if job.pending == 0 else None,
         rows_url=f"/issuers/{job.issuer_id}/bulk-jobs/{job.id}/rows",
     )
 
 
-def row_out(row: ResultRow) -> BulkRowOut:
+def row_out(row: RowResult) -> BulkRowOut:
     return BulkRowOut(
         row=row.row_number,
         state=row.state,  # type: ignore[arg-type]
@@ -260,7 +207,7 @@ class BulkJobsController(Controller):
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
         )
-        headers = {"Location": f"/issuers/{issuer_id}/bulk-jobs/{view.job.id}"}
+        headers = {"Location": f"/issuers/{issuer_id}/bulk-jobs/{view.id}"}
         if view.replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(job_out(view), status_code=202, headers=headers)

@@ -1,4 +1,4 @@
-"""Issuing, reading, revoking, suspending and reinstating credentials."""
+"""Issuing and reading credentials (status changes: `status_routes.py`)."""
 
 from __future__ import annotations
 
@@ -12,25 +12,22 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
-from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ, SCOPE_REVOKE
+from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_READ
 from b4g.issuer.domain.badge_images import MEDIA_TYPES, ImageKind
-from b4g.issuer.domain.credentials import Recipient, credential_uri, recipient_lookup_key
-from b4g.issuer.store.credentials import CredentialFilter, CredentialRow
-from b4g.issuer.usecases import issuance, reading, status_changes
-from b4g.issuer.usecases.errors import InvalidRequest, NotAcceptable
+from b4g.issuer.domain.credentials import (
+    Credential,
+    CredentialQuery,
+    Recipient,
+    credential_uri,
+    recipient_lookup_key,
+)
+from b4g.issuer.domain.errors import InvalidRequest, NotAcceptable
+from b4g.issuer.usecases import issuance, reading
+from b4g.issuer.usecases.issuance_orders import IssueRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx, issuance_queue
-from .models import (
-    CredentialStatusOut,
-    CredentialSummaryOut,
-    IssuedOut,
-    IssueIn,
-    StatusChangeIn,
-    StatusChangeOut,
-    body_with_examples,
-    fields_of,
-)
+from .models import CredentialSummaryOut, IssuedOut, IssueIn, body_with_examples, fields_of
 from .paging import Limit, Offset
 
 VC_JWT = "application/vc+jwt"
@@ -46,9 +43,6 @@ ISSUE_EXAMPLE = {
 }
 
 IssueBody = Annotated[IssueIn, body_with_examples("By email, with evidence", ISSUE_EXAMPLE)]
-ReasonBody = Annotated[
-    StatusChangeIn | None, body_with_examples("With a reason", {"reason": "awarded in error"})
-]
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
@@ -64,7 +58,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def issued_out(row: CredentialRow) -> IssuedOut:
+def issued_out(row: Credential) -> IssuedOut:
     return IssuedOut(
         id=credential_uri(row.id),
         credential_id=str(row.id),
@@ -76,7 +70,7 @@ def issued_out(row: CredentialRow) -> IssuedOut:
     )
 
 
-def summary_out(row: CredentialRow) -> CredentialSummaryOut:
+def summary_out(row: Credential) -> CredentialSummaryOut:
     return CredentialSummaryOut(
         id=credential_uri(row.id),
         credential_id=str(row.id),
@@ -89,13 +83,6 @@ def summary_out(row: CredentialRow) -> CredentialSummaryOut:
         valid_from=row.valid_from,
         valid_until=row.valid_until,
     )
-
-
-def status_entries(row: CredentialRow) -> list[dict[str, Any]]:
-    if row.document is not None:
-        found = row.document.get("credentialStatus", [])
-        return found if isinstance(found, list) else [found]
-    return []
 
 
 class CredentialsController(Controller):
@@ -124,7 +111,7 @@ class CredentialsController(Controller):
         require(principal, SCOPE_ISSUE)
         if data.recipient.email is None and data.recipient.id is None:
             raise InvalidRequest("recipient needs an `email` or an `id`")
-        request = issuance.IssueRequest(
+        request = IssueRequest(
             achievement_id=data.achievement_id,
             recipient=Recipient(email=data.recipient.email, id=data.recipient.id),
             formats=tuple(dict.fromkeys(data.proof_formats)),
@@ -136,7 +123,8 @@ class CredentialsController(Controller):
             results=[fields_of(r) for r in data.results or []],
             body=msgspec.to_builtins(data),
         )
-        issued = await issuance_queue(state).issue(principal, issuer_id, request, idempotency_key)
+        order = issuance.open_badge_order(principal, issuer_id, request, idempotency_key)
+        issued = await issuance_queue(state).issue(order)
         headers = {"Location": f"/credentials/{issued.credential.id}"}
         if issued.replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -246,7 +234,7 @@ class CredentialsController(Controller):
             if recipient_email or recipient_id
             else None
         )
-        where = CredentialFilter(
+        where = CredentialQuery(
             issuer_id=issuer_id,
             achievement_id=achievement_id,
             recipient=recipient,
@@ -256,94 +244,3 @@ class CredentialsController(Controller):
         )
         rows = await reading.list_credentials(ctx, principal, where, limit=limit, offset=offset)
         return [summary_out(row) for row in rows]
-
-    @get("/credentials/{credential_id:uuid}/status", summary="Status and history of a credential")
-    async def get_status(
-        self, ctx: Ctx, principal: Caller, credential_id: FromPath[uuid.UUID]
-    ) -> CredentialStatusOut:
-        require(principal, SCOPE_READ)
-        row, history = await reading.get_credential(ctx, principal, credential_id)
-        return CredentialStatusOut(
-            id=credential_uri(row.id),
-            status=row.status,
-            credential_status=status_entries(row),
-            history=[
-                StatusChangeOut(
-                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
-                )
-                for h in history
-            ],
-        )
-
-    async def _change(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: uuid.UUID,
-        operation: str,
-        data: StatusChangeIn | None,
-    ) -> CredentialStatusOut:
-        require(principal, SCOPE_REVOKE)
-        reason = data.reason if data is not None else None
-        changed = await status_changes.change_status(
-            ctx, principal, credential_id, operation, reason
-        )
-        row, history = await reading.get_credential(ctx, principal, credential_id)
-        return CredentialStatusOut(
-            id=credential_uri(row.id),
-            status=changed.credential.status,
-            credential_status=status_entries(row),
-            history=[
-                StatusChangeOut(
-                    status=h.status, reason=h.reason, actor=h.actor, changed_at=h.changed_at
-                )
-                for h in history
-            ],
-            status_list_version=changed.list_version,
-        )
-
-    @post(
-        "/credentials/{credential_id:uuid}/revoke",
-        summary="Revoke a credential (final)",
-        description=(
-            "Sets its bit in the revocation list, re-signs the list and publishes it (new "
-            "version) with `credential.status-changed`. Needs the `revoke` scope."
-        ),
-        status_code=200,
-    )
-    async def revoke(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "revoke", data)
-
-    @post(
-        "/credentials/{credential_id:uuid}/suspend",
-        summary="Suspend a credential (issuers created with allowSuspension)",
-        status_code=200,
-    )
-    async def suspend(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "suspend", data)
-
-    @post(
-        "/credentials/{credential_id:uuid}/reinstate",
-        summary="Reinstate a suspended credential",
-        status_code=200,
-    )
-    async def reinstate(
-        self,
-        ctx: Ctx,
-        principal: Caller,
-        credential_id: FromPath[uuid.UUID],
-        data: ReasonBody = None,
-    ) -> CredentialStatusOut:
-        return await self._change(ctx, principal, credential_id, "reinstate", data)

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.issuance_batch import IssuanceBatcher
+from b4g.issuer.usecases.issuance_queue import IssuanceBatcher
 
 Ctx = NamedDependency[IssuerContext]
 Caller = NamedDependency[Principal]

@@ -9,10 +9,9 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath
 
-from b4g.issuer.domain.access import ALL_SCOPES, SCOPE_MANAGE, UnknownScopeError
-from b4g.issuer.store.platforms import ApiKeyRow
+from b4g.issuer.domain.access import ALL_SCOPES, SCOPE_MANAGE, ApiKey, UnknownScopeError
+from b4g.issuer.domain.errors import InvalidRequest
 from b4g.issuer.usecases import platforms
-from b4g.issuer.usecases.errors import InvalidRequest
 
 from .auth import require
 from .deps import API_KEY, Caller, Ctx
@@ -40,7 +39,7 @@ class NewApiKeyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     token: str
 
 
-def _view(row: ApiKeyRow) -> ApiKeyView:
+def _view(row: ApiKey) -> ApiKeyView:
     return ApiKeyView(
         key_id=row.key_id,
         name=row.name,

@@ -7,14 +7,16 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, post, put
+from litestar.datastructures import State
 from msgspec import Meta
 
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_MANAGE
 from b4g.issuer.usecases import vc_api
+from b4g.issuer.usecases.issuance_orders import VcApiIssue
 
 from .auth import require
 from .credential_routes import IdempotencyKey
-from .deps import API_KEY, Caller, Ctx
+from .deps import API_KEY, Caller, Ctx, issuance_queue
 from .models import Body, body_with_examples
 
 DateTime = Annotated[
@@ -106,7 +108,7 @@ class VcApiController(Controller):
     )
     async def issue(
         self,
-        ctx: Ctx,
+        state: State,
         principal: Caller,
         data: Annotated[
             VcApiIssueIn,
@@ -116,7 +118,7 @@ class VcApiController(Controller):
     ) -> Response[VcApiIssuedOut]:
         require(principal, SCOPE_ISSUE)
         options = data.options or IssueOptionsIn()
-        request = vc_api.VcApiIssue(
+        request = VcApiIssue(
             credential=data.credential,
             cryptosuite=options.cryptosuite,
             issuer=options.issuer,
@@ -126,7 +128,8 @@ class VcApiController(Controller):
             credential_id=options.credential_id,
             body=msgspec.to_builtins(data),
         )
-        issued = await vc_api.issue(ctx, principal, request, idempotency_key)
+        order = vc_api.vc_api_order(principal, request, idempotency_key)
+        issued = await issuance_queue(state).issue(order)
         assert issued.credential.document is not None
         headers = {"Location": f"/credentials/{issued.credential.id}"}
         if issued.replayed:

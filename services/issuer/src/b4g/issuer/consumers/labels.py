@@ -9,11 +9,23 @@ from b4g.core.events.envelope import CloudEvent
 from b4g.core.events.payloads import LabelEventV1, decode_payload
 from b4g.core.events.topics import REGISTRY_LABELS
 from b4g.core.infra.db import Conn
-from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
+from b4g.core.infra.inbox import ConsumerConfig, Handler, InboxConsumer
 from b4g.core.infra.service import Runtime
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.quality_label import LabelIssuer, follow_label
+
+
+def label_handler(ctx: IssuerContext, network: LabelIssuer) -> Handler:
+    """The badge's change in the inbox's transaction (`conn`): the effect and the event's inbox
+    row commit together, or neither does."""
+
+    async def handle(conn: Conn, event: CloudEvent) -> None:
+        payload = decode_payload(event.data)
+        if isinstance(payload, LabelEventV1):
+            await follow_label(conn, ctx, network, event.type, payload)
+
+    return handle
 
 
 def label_consumers(
@@ -24,12 +36,6 @@ def label_consumers(
     if not all(ids):
         return []
     network = LabelIssuer(*(uuid.UUID(value) for value in ids))
-
-    async def handle(conn: Conn, event: CloudEvent) -> None:
-        payload = decode_payload(event.data)
-        if isinstance(payload, LabelEventV1):
-            await follow_label(ctx, network, event.type, payload)
-
     return [
         InboxConsumer(
             runtime.require_pool(),
@@ -39,7 +45,7 @@ def label_consumers(
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 topic_prefix=settings.kafka_topic_prefix,
             ),
-            handle,
+            label_handler(ctx, network),
             runtime.telemetry.tracer("b4g.issuer.consumers"),
         )
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 SCOPE_READ: Final = "read"
@@ -42,3 +43,14 @@ class Principal:
 
     def may(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key of a platform as its owners see it (never the secret or its hash)."""
+
+    key_id: str
+    name: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None

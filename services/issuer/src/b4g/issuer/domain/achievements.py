@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 # OB 3.0 AchievementType vocabulary; anything else must be an `ext:` extension term.
@@ -55,3 +57,15 @@ def _result_description(
         "id", f"urn:uuid:{uuid.uuid5(achievement_id, f'resultDescription/{position}')}"
     )
     return {"id": described.pop("id"), **described}
+
+
+@dataclass(frozen=True, slots=True)
+class Achievement:
+    """One version of an achievement: the OB 3.0 Achievement document it was then."""
+
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    version: int
+    document: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime

@@ -13,6 +13,8 @@ import csv
 import io
 import re
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 MAX_ROWS: Final = 10_000
@@ -128,3 +130,42 @@ def _row(columns: list[str], cells: list[str]) -> dict[str, Any]:
     if len(cells) > len(columns):
         row["_extraCells"] = cells[len(columns) :]
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRow:
+    """One row of an upload: the issue request it asks for, or why it was refused at upload."""
+
+    row_number: int
+    request: dict[str, Any]
+    error_code: str | None = None  # set: the row is refused at upload (state failed)
+    error_detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    row_number: int
+    state: str
+    credential_id: uuid.UUID | None
+    error_code: str | None
+    error_detail: str | None
+    processed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkJob:
+    """A job and how far it has got."""
+
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    total: int
+    created_at: datetime
+    issued: int
+    failed: int
+    pending: int
+    finished_at: datetime | None  # when the last row was processed (only meaningful when done)
+    replayed: bool = False  # an earlier upload with the same Idempotency-Key made it
+
+    @property
+    def state(self) -> str:
+        return job_state(total=self.total, pending=self.pending)

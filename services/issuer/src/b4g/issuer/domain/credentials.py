@@ -109,3 +109,53 @@ def build_credential(
         status_entries[0] if len(status_entries) == 1 else status_entries
     )
     return credential
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """An issued credential: its signed forms, status entries, validity and state."""
+
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    achievement_id: uuid.UUID | None  # None: a W3C VC API credential (the caller's document)
+    achievement_version: int | None
+    recipient: str
+    status: str
+    formats: tuple[str, ...]
+    document: dict[str, Any] | None
+    jwt: str | None
+    status_list_id: uuid.UUID
+    status_list_index: int
+    suspension_list_id: uuid.UUID | None
+    suspension_index: int | None
+    issued_at: datetime
+    valid_from: datetime | None
+    valid_until: datetime | None
+
+    @property
+    def status_entries(self) -> list[dict[str, Any]]:
+        """The credentialStatus entries of its JSON-LD form (none for a JWT-only credential)."""
+        if self.document is None:
+            return []
+        found = self.document.get("credentialStatus", [])
+        return found if isinstance(found, list) else [found]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: str
+    reason: str | None
+    actor: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialQuery:
+    """Which of the platform's credentials to list; None matches any."""
+
+    issuer_id: uuid.UUID | None = None
+    achievement_id: uuid.UUID | None = None
+    recipient: str | None = None
+    status: str | None = None
+    issued_after: datetime | None = None
+    issued_before: datetime | None = None

@@ -86,10 +86,6 @@ def _insert_args(row: CredentialRow, idempotency_key: str | None) -> tuple[Any, 
     )
 
 
-async def insert_credential(conn: Conn, row: CredentialRow, idempotency_key: str | None) -> None:
-    await conn.execute(_INSERT, *_insert_args(row, idempotency_key))
-
-
 async def insert_credentials(conn: Conn, rows: Sequence[tuple[CredentialRow, str | None]]) -> None:
     """Several credentials (each with its Idempotency-Key) in one pipelined round trip."""
     await conn.executemany(_INSERT, [_insert_args(row, key) for row, key in rows])
@@ -106,18 +102,18 @@ async def by_idempotency_key(
     return _row(row) if row is not None else None
 
 
-async def idempotency_keys_in_use(
+async def by_idempotency_keys(
     conn: Conn, keys: Sequence[tuple[uuid.UUID, str]]
-) -> set[tuple[uuid.UUID, str]]:
-    """Which (platform, Idempotency-Key) pairs already name a credential."""
+) -> dict[tuple[uuid.UUID, str], CredentialRow]:
+    """The credentials these (platform, Idempotency-Key) pairs name, in one statement."""
     rows = await conn.fetch(
-        "SELECT c.platform_id, c.idempotency_key FROM credentials c"
+        "SELECT c.* FROM credentials c"
         " JOIN unnest($1::uuid[], $2::text[]) AS k(platform_id, key)"
         " ON c.platform_id = k.platform_id AND c.idempotency_key = k.key",
         [platform for platform, _ in keys],
         [key for _, key in keys],
     )
-    return {(row["platform_id"], row["idempotency_key"]) for row in rows}
+    return {(row["platform_id"], row["idempotency_key"]): _row(row) for row in rows}
 
 
 async def get_credential(

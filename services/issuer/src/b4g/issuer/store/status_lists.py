@@ -65,13 +65,6 @@ async def insert_list(
     return bool(inserted)
 
 
-async def try_allocate(
-    conn: Conn, list_id: uuid.UUID, index: int, credential_id: uuid.UUID
-) -> bool:
-    """Claims `index`; False when someone holds it (see `try_allocate_many`)."""
-    return credential_id in await try_allocate_many(conn, list_id, [(index, credential_id)])
-
-
 async def try_allocate_many(
     conn: Conn, list_id: uuid.UUID, claims: Sequence[tuple[int, uuid.UUID]]
 ) -> dict[uuid.UUID, int]:
@@ -124,20 +117,21 @@ async def release_allocations(conn: Conn, claims: Sequence[tuple[uuid.UUID, int]
     )
 
 
-async def random_free_index(
-    conn: Conn, list_id: uuid.UUID, capacity: int, skip: Sequence[int] = ()
-) -> int | None:
-    """A uniformly random unclaimed index not in `skip`, by scanning; for lists where probing
-    keeps missing."""
-    index: int | None = await conn.fetchval(
+async def random_free_indexes(
+    conn: Conn, list_id: uuid.UUID, capacity: int, count: int, skip: Sequence[int] = ()
+) -> list[int]:
+    """Up to `count` uniformly random unclaimed indexes not in `skip`, by scanning; for lists
+    where probing keeps missing."""
+    rows = await conn.fetch(
         "SELECT i FROM generate_series(0, $2 - 1) AS i WHERE i <> ALL($3::integer[])"
         " AND NOT EXISTS (SELECT 1 FROM status_allocations a WHERE a.list_id = $1 AND a.index = i)"
-        " ORDER BY random() LIMIT 1",
+        " ORDER BY random() LIMIT $4",
         list_id,
         capacity,
         list(skip),
+        count,
     )
-    return index
+    return [row["i"] for row in rows]
 
 
 async def lock_list(conn: Conn, list_id: uuid.UUID) -> ListState:
@@ -210,17 +204,3 @@ async def save_list(
         version,
         credential,
     )
-
-
-async def get_list_credential(conn: Conn, list_id: uuid.UUID) -> dict[str, Any] | None:
-    credential: dict[str, Any] | None = await conn.fetchval(
-        "SELECT credential FROM status_lists WHERE id = $1", list_id
-    )
-    return credential
-
-
-async def allocated_indexes(conn: Conn, list_id: uuid.UUID) -> list[int]:
-    rows = await conn.fetch(
-        "SELECT index FROM status_allocations WHERE list_id = $1 ORDER BY index", list_id
-    )
-    return [row["index"] for row in rows]

@@ -11,36 +11,41 @@ from b4g.core.events.payloads import IssuerUpsertedV1, VerificationMethodV1
 from b4g.core.events.topics import ISSUER_UPSERTED
 from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import Principal
+from b4g.issuer.domain.errors import (
+    InvalidRequest,
+    IssuerNotFound,
+    KeyNotFound,
+    RotationUnsupported,
+)
 from b4g.issuer.domain.identifiers import (
     did_document,
     did_key_for,
     did_web_for,
     verification_method_id,
 )
-from b4g.issuer.domain.profiles import profile_document
+from b4g.issuer.domain.profiles import Issuer, PublicKey
 from b4g.issuer.domain.sealing import SealedSecret, seal, unseal
 from b4g.issuer.domain.signing_keys import key_pair, new_seed, public_jwk
 from b4g.issuer.store import issuers as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import (
-    InvalidRequest,
-    IssuerNotFound,
-    KeyNotFound,
-    RotationUnsupported,
-)
 from b4g.issuer.usecases.events import record_event
+from b4g.issuer.usecases.records import record
 
 DID_METHODS = ("web", "key")
 
 
 @dataclass(frozen=True, slots=True)
 class IssuerDetails:
-    issuer: store.IssuerRow
-    keys: list[store.KeyRow]
+    issuer: Issuer
+    keys: list[PublicKey]  # every key with its state, never the secrets
 
     @property
     def profile(self) -> dict[str, Any]:
-        return profile_document(self.issuer.did, self.issuer.profile)
+        return self.issuer.document
+
+
+def details(issuer: store.IssuerRow, keys: list[store.KeyRow]) -> IssuerDetails:
+    return IssuerDetails(record(Issuer, issuer), [record(PublicKey, key) for key in keys])
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +134,7 @@ async def get_issuer(
         issuer = await store.get_issuer(conn, issuer_id, platform_id=principal.platform_id)
         if issuer is None:
             raise IssuerNotFound(f"no issuer {issuer_id}")
-        return IssuerDetails(issuer, await store.list_keys(conn, issuer_id))
+        return details(issuer, await store.list_keys(conn, issuer_id))
 
 
 async def list_issuers(
@@ -137,7 +142,7 @@ async def list_issuers(
 ) -> list[IssuerDetails]:
     async with ctx.pool.acquire() as conn:
         rows = await store.list_issuers(conn, principal.platform_id, limit=limit, offset=offset)
-        return [IssuerDetails(row, await store.list_keys(conn, row.id)) for row in rows]
+        return [details(row, await store.list_keys(conn, row.id)) for row in rows]
 
 
 async def public_did_document(ctx: IssuerContext, issuer_id: uuid.UUID) -> dict[str, Any]:
@@ -207,18 +212,18 @@ async def _add_key(
 
 async def _publish(conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow) -> IssuerDetails:
     """`issuer.upserted` with the profile and every key with its state, in this transaction."""
-    details = IssuerDetails(issuer, await store.list_keys(conn, issuer.id))
+    published = details(issuer, await store.list_keys(conn, issuer.id))
     payload = IssuerUpsertedV1(
         issuer_id=str(issuer.id),
         did=issuer.did,
-        profile=details.profile,
+        profile=published.profile,
         verification_methods=[
             VerificationMethodV1(
                 id=key.verification_method,
                 public_key_multibase=key.public_key_multibase,
                 state=key.state,
             )
-            for key in details.keys
+            for key in published.keys
         ],
     )
     await record_event(
@@ -229,4 +234,4 @@ async def _publish(conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow) -> I
         payload=payload,
         subject=issuer.did,
     )
-    return details
+    return published

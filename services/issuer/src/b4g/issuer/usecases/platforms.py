@@ -10,9 +10,10 @@ import asyncpg
 
 from b4g.core.infra.apikeys import generate_api_key, parse_token, secret_matches
 from b4g.core.infra.ttl_cache import TtlCache
-from b4g.issuer.domain.access import Principal, normalise_scopes
+from b4g.issuer.domain.access import ApiKey, Principal, normalise_scopes
+from b4g.issuer.domain.errors import ApiKeyNotFound, InvalidApiKey, PlatformNotFound
 from b4g.issuer.store import platforms as store
-from b4g.issuer.usecases.errors import ApiKeyNotFound, InvalidApiKey, PlatformNotFound
+from b4g.issuer.usecases.records import record
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,21 +54,21 @@ async def create_api_key(
     return IssuedApiKey(row.key_id, platform_id, row.name, row.scopes, row.created_at, new.token)
 
 
-async def list_api_keys(pool: asyncpg.Pool, platform_id: uuid.UUID) -> list[store.ApiKeyRow]:
+async def list_api_keys(pool: asyncpg.Pool, platform_id: uuid.UUID) -> list[ApiKey]:
     async with pool.acquire() as conn:
-        return await store.list_api_keys(conn, platform_id)
+        return [record(ApiKey, row) for row in await store.list_api_keys(conn, platform_id)]
 
 
 async def revoke_api_key(
     pool: asyncpg.Pool, platform_id: uuid.UUID, key_id: str, *, known: KnownKeys | None = None
-) -> store.ApiKeyRow:
+) -> ApiKey:
     async with pool.acquire() as conn:
         row = await store.revoke_api_key(conn, platform_id, key_id)
     if row is None:
         raise ApiKeyNotFound(f"no API key {key_id}")
     if known is not None:
         known.discard(key_id)  # refused by this process at once, by the others within the TTL
-    return row
+    return record(ApiKey, row)
 
 
 # API-key rows by key id, briefly kept (IssuerContext.known_keys).

@@ -6,7 +6,8 @@ is issued for the rest of the grant. The badge carries one revocation entry and 
 entry (OB 3.0 allows one credentialStatus object; docs/decisions.md), so a suspension shows at
 every verifier as a badge that no longer holds, and a reinstatement as a new one that does.
 Each badge of a grant is keyed by the grant id and its number (an Idempotency-Key), so a
-redelivered event never issues or revokes twice.
+redelivered event never issues or revokes twice; each effect runs in the label consumer's
+transaction, which records the event in its inbox in the same commit.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from b4g.core.events.topics import (
     LABEL_SUSPENDED,
     LABEL_WITHDRAWN,
 )
+from b4g.core.infra.db import Conn
 from b4g.issuer.domain.access import Principal
 from b4g.issuer.domain.credentials import Recipient
 from b4g.issuer.domain.status import REVOKED
 from b4g.issuer.store import credentials as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.issuance import IssueRequest, issue
+from b4g.issuer.usecases.issuance import issue
+from b4g.issuer.usecases.issuance_orders import IssueRequest
 from b4g.issuer.usecases.status_changes import change_status
 
 log = logging.getLogger(__name__)
@@ -63,20 +66,20 @@ def _key(grant_id: str, number: int) -> str:
 
 
 async def _latest(
-    ctx: IssuerContext, network: LabelIssuer, grant_id: str
+    conn: Conn, network: LabelIssuer, grant_id: str
 ) -> tuple[int, store.CredentialRow | None]:
     """The newest label badge of a grant and its number (0 and None when none was issued)."""
     found: tuple[int, store.CredentialRow | None] = (0, None)
-    async with ctx.pool.acquire() as conn:
-        for number in range(1, MAX_BADGES_PER_GRANT + 1):
-            row = await store.by_idempotency_key(conn, network.platform_id, _key(grant_id, number))
-            if row is None:
-                return found
-            found = (number, row)
+    for number in range(1, MAX_BADGES_PER_GRANT + 1):
+        row = await store.by_idempotency_key(conn, network.platform_id, _key(grant_id, number))
+        if row is None:
+            return found
+        found = (number, row)
     return found
 
 
 async def _issue(
+    conn: Conn,
     ctx: IssuerContext,
     network: LabelIssuer,
     label: LabelEventV1,
@@ -92,12 +95,14 @@ async def _issue(
         suspendable=False,
     )
     key = _key(label.grant_id, number)
-    await issue(ctx, network.principal, network.issuer_id, request, idempotency_key=key)
+    await issue(ctx, network.principal, network.issuer_id, request, idempotency_key=key, conn=conn)
 
 
 async def follow_label(
-    ctx: IssuerContext, network: LabelIssuer, event_type: str, label: LabelEventV1
+    conn: Conn, ctx: IssuerContext, network: LabelIssuer, event_type: str, label: LabelEventV1
 ) -> None:
+    """The badge's change, in `conn`'s transaction: the consumer's, which records the event in
+    its inbox in the same commit (so a crash between them cannot apply it twice or lose it)."""
     if event_type == LABEL_GRANTED:
         if not label.did:
             log.warning(
@@ -105,14 +110,14 @@ async def follow_label(
                 extra={"grant_id": label.grant_id},
             )
             return
-        await _issue(ctx, network, label, 1, _moment(label.valid_from))
+        await _issue(conn, ctx, network, label, 1, _moment(label.valid_from))
         return
-    number, current = await _latest(ctx, network, label.grant_id)
+    number, current = await _latest(conn, network, label.grant_id)
     if current is None:
         return  # nothing was issued for this grant
     if event_type in ENDS and current.status != REVOKED:
         reason = label.reason or event_type.rsplit(".", 1)[-1]
-        await change_status(ctx, network.principal, current.id, "revoke", reason)
+        await change_status(ctx, network.principal, current.id, "revoke", reason, conn=conn)
     elif event_type == LABEL_REINSTATED and current.status == REVOKED and label.did:
         # The rest of the grant, from now: the revoked badge stays revoked.
-        await _issue(ctx, network, label, number + 1, None)
+        await _issue(conn, ctx, network, label, number + 1, None)

@@ -13,34 +13,42 @@ from b4g.issuer.domain.badge_images import (
     bake,
     data_uri_image,
 )
+from b4g.issuer.domain.credentials import Credential, CredentialQuery, StatusChange
+from b4g.issuer.domain.errors import CredentialNotFound
 from b4g.issuer.store import achievements as achievement_store
 from b4g.issuer.store import credentials as store
 from b4g.issuer.usecases.context import IssuerContext
-from b4g.issuer.usecases.errors import CredentialNotFound
+from b4g.issuer.usecases.records import record
 
 
 async def get_credential(
     ctx: IssuerContext, principal: Principal, credential_id: uuid.UUID
-) -> tuple[store.CredentialRow, list[store.StatusChangeRow]]:
+) -> tuple[Credential, list[StatusChange]]:
     async with ctx.pool.acquire() as conn:
         row = await store.get_credential(conn, credential_id, principal.platform_id)
         if row is None:
             raise CredentialNotFound(f"no credential {credential_id}")
-        return row, await store.status_history(conn, credential_id)
+        history = await store.status_history(conn, credential_id)
+    return record(Credential, row), [record(StatusChange, change) for change in history]
 
 
 async def list_credentials(
     ctx: IssuerContext,
     principal: Principal,
-    where: store.CredentialFilter,
+    where: CredentialQuery,
     *,
     limit: int,
     offset: int,
-) -> list[store.CredentialRow]:
+) -> list[Credential]:
     async with ctx.pool.acquire() as conn:
-        return await store.list_credentials(
-            conn, principal.platform_id, where, limit=limit, offset=offset
+        rows = await store.list_credentials(
+            conn,
+            principal.platform_id,
+            record(store.CredentialFilter, where),
+            limit=limit,
+            offset=offset,
         )
+    return [record(Credential, row) for row in rows]
 
 
 async def baked_credential(

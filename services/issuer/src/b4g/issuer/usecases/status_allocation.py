@@ -2,8 +2,8 @@
 
 A claim is a row in `status_allocations` whose primary key (list, index) makes two claims of one
 index impossible, whichever replica makes them. Rounds of random claims (`claim_random`, for
-one credential or a batch) almost always place every credential; when they keep missing, a scan
-picks a random free index, and when none is left the next list is opened by inserting the next
+the credentials of a batch) almost always place every credential; when they keep missing, a scan
+picks random free indexes, and when none is left the next list is opened by inserting the next
 list number (unique per issuer and purpose, so concurrent replicas open one list, not two). No
 lock is held on list rows while issuing, and no claim waits for another (see
 `store.try_allocate_many`). Claims and opened lists commit or roll back with the credential
@@ -37,21 +37,35 @@ class Allocation:
     list_id: uuid.UUID
     index: int
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Allocations:
+    by_credential: dict[uuid.UUID, Allocation]
     # Lists this transaction opened: their first version must be signed and published.
     opened_lists: tuple[uuid.UUID, ...]
 
 
 async def allocate(
-    conn: Conn, ctx: IssuerContext, issuer_id: uuid.UUID, purpose: str, credential_id: uuid.UUID
-) -> Allocation:
+    conn: Conn,
+    ctx: IssuerContext,
+    issuer_id: uuid.UUID,
+    purpose: str,
+    credentials: list[uuid.UUID],
+    current: store.OpenList | None,
+) -> Allocations:
+    """An index for each credential on the issuer's list of this purpose being filled
+    (`current`, None when the issuer has none yet): random claims, then a scan of what is left
+    when they keep missing, then the next list."""
+    got: dict[uuid.UUID, Allocation] = {}
     opened: list[uuid.UUID] = []
-    current = await store.current_list(conn, issuer_id, purpose)
+    waiting = list(credentials)
     while True:
         if current is not None:
-            index = await _claim(conn, ctx, current, credential_id)
-            if index is not None:
-                url = status_list_url(ctx.verifier_base_url, current.id)
-                return Allocation(current.id, index, url, tuple(opened))
+            got |= await _fill(conn, ctx, current, waiting)
+            waiting = [credential for credential in waiting if credential not in got]
+            if not waiting:
+                return Allocations(got, tuple(opened))
         seq = current.seq + 1 if current is not None else 1
         list_id = uuid.uuid4()
         if await store.insert_list(
@@ -69,22 +83,26 @@ async def allocate(
         current = await store.current_list(conn, issuer_id, purpose)
 
 
-async def _claim(
-    conn: Conn, ctx: IssuerContext, current: store.OpenList, credential_id: uuid.UUID
-) -> int | None:
-    got = await claim_random(conn, ctx, current, [credential_id])
-    if got:
-        return got[credential_id]
+async def _fill(
+    conn: Conn, ctx: IssuerContext, current: store.OpenList, credentials: list[uuid.UUID]
+) -> dict[uuid.UUID, Allocation]:
+    url = status_list_url(ctx.verifier_base_url, current.id)
+    got = await claim_random(conn, ctx, current, credentials)
     # Rounds kept missing: the list is nearly full. Scan for what is left (an index seen free
     # may still be held by an uncommitted claim: skipped, not asked for again).
     held: list[int] = []
-    while (
-        free := await store.random_free_index(conn, current.id, current.capacity, held)
-    ) is not None:
-        if await store.try_allocate(conn, current.id, free, credential_id):
-            return free
-        held.append(free)
-    return None
+    while waiting := [credential for credential in credentials if credential not in got]:
+        free = await store.random_free_indexes(
+            conn, current.id, current.capacity, len(waiting), held
+        )
+        if not free:
+            break
+        claimed = await store.try_allocate_many(
+            conn, current.id, list(zip(free, waiting, strict=False))
+        )
+        held += [index for index in free if index not in claimed.values()]
+        got |= claimed
+    return {credential: Allocation(current.id, index, url) for credential, index in got.items()}
 
 
 async def claim_random(

@@ -12,12 +12,13 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from litestar import Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath, QueryParameter
 
-from b4g.core.infra.problems import ApiError, NotFound
-from b4g.registry.api.public import public_of
+from b4g.registry.api.deps import Ctx
+from b4g.registry.api.errors import STATUS
+from b4g.registry.domain.errors import NotFound, RegistryError
 from b4g.registry.domain.public import PublicOrganisation
+from b4g.registry.usecases import directory
 
 LABEL_NAME = "Quality Label for badge recognition"
 
@@ -114,17 +115,15 @@ Cursor = Annotated[str | None, QueryParameter(max_length=600)]
 
 
 @get("/labels", include_in_schema=False)
-async def labels_page(
-    state: State, country: Country = None, cursor: Cursor = None
-) -> Response[str]:
+async def labels_page(ctx: Ctx, country: Country = None, cursor: Cursor = None) -> Response[str]:
     try:
-        listing = await public_of(state).directory(country=country, cursor=cursor, limit=50)
-    except ApiError as exc:
+        listing = await directory.directory(ctx, country=country, cursor=cursor, limit=50)
+    except RegistryError as exc:
         return page(
             "Page not available",
             f'<h1>Page not available</h1><p>{escape(str(exc))}. <a href="/labels">Start'
             " again</a>.</p>",
-            exc.status,
+            STATUS[exc.kind],
         )
     heading = f"Organisations holding the {LABEL_NAME}"
     items = []
@@ -235,9 +234,9 @@ def organisation_html(org: PublicOrganisation) -> str:
 
 
 @get("/organisations/{org_id:uuid}/page", include_in_schema=False)
-async def organisation_page(state: State, org_id: FromPath[uuid.UUID]) -> Response[str]:
+async def organisation_page(ctx: Ctx, org_id: FromPath[uuid.UUID]) -> Response[str]:
     try:
-        org = await public_of(state).organisation(org_id)
+        org = await directory.organisation(ctx, org_id)
     except NotFound:
         return page(
             "Organisation not found",
@@ -248,4 +247,4 @@ async def organisation_page(state: State, org_id: FromPath[uuid.UUID]) -> Respon
     return page(f"{org.legal_name} — Badges4Good registry", organisation_html(org))
 
 
-PAGE_ROUTES = [labels_page, organisation_page]
+ROUTES = [labels_page, organisation_page]

@@ -4,20 +4,11 @@ registry answers about a badge only to someone who holds it)."""
 
 from __future__ import annotations
 
-import re
-
 from litestar import Response, get
-from litestar.datastructures import State
 from litestar.params import FromPath
 
-from b4g.core.infra.problems import ApiError, NotFound
+from b4g.registry.api.deps import Ctx
 from b4g.registry.usecases.witnesses import Witness, find_witness
-
-HASH = re.compile(r"^[0-9a-f]{64}$")
-
-
-class InvalidWitnessHash(ApiError):
-    status, code, title = 400, "invalid_witness_hash", "Not a credential hash"
 
 
 @get(
@@ -30,15 +21,11 @@ class InvalidWitnessHash(ApiError):
     "never saw that credential for that DID.",
 )
 async def issuance_witness(
-    state: State, did: FromPath[str], credential_hash: FromPath[str]
+    ctx: Ctx, did: FromPath[str], credential_hash: FromPath[str]
 ) -> Response[Witness]:
-    if not HASH.match(credential_hash):
-        raise InvalidWitnessHash("The hash must be 64 lower-case hex digits (a sha256).")
-    found = await find_witness(state.runtime.require_pool(), did, bytes.fromhex(credential_hash))
-    if found is None:
-        raise NotFound("The registry has no record of that credential's issuance for this DID.")
+    found = await find_witness(ctx, did, credential_hash)
     # A witness never changes once written.
     return Response(found, headers={"Cache-Control": "public, max-age=86400, immutable"})
 
 
-WITNESS_ROUTES = [issuance_witness]
+ROUTES = [issuance_witness]

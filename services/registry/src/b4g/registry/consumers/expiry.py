@@ -7,22 +7,20 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from b4g.core.infra.fetch import SafeFetcher, policy_for
 from b4g.core.infra.service import Loop, Runtime
 from b4g.registry.settings import RegistrySettings
-from b4g.registry.usecases.quality import QualityLabel
-from b4g.registry.usecases.registry import Registry
+from b4g.registry.usecases import cases, grants
+from b4g.registry.usecases.context import RegistryContext
 
 log = logging.getLogger(__name__)
 EXPIRY_INTERVAL_SECONDS = 60.0
 MONITOR_INTERVAL_SECONDS = 3600.0
 
 
-async def _expire_forever(runtime: Runtime[RegistrySettings]) -> None:
-    registry = Registry(runtime.require_pool(), domain=runtime.settings.public_base_url)
+async def _expire_forever(ctx: RegistryContext) -> None:
     while True:
         try:
-            expired = await registry.expire_due()
+            expired = await grants.expire_due(ctx)
             if expired:
                 log.info("labels expired", extra={"count": expired})
         except Exception as exc:  # the next round retries; one failure must not stop the loop
@@ -30,12 +28,10 @@ async def _expire_forever(runtime: Runtime[RegistrySettings]) -> None:
         await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
-async def _monitor_forever(runtime: Runtime[RegistrySettings]) -> None:
-    fetcher = SafeFetcher(policy_for(runtime.settings))  # did:web documents of labelled orgs
-    quality = QualityLabel(runtime.require_pool(), fetch=fetcher.fetch_json)
+async def _monitor_forever(ctx: RegistryContext) -> None:
     while True:
         try:
-            opened = await quality.monitor()
+            opened = await cases.monitor(ctx)
             if opened:
                 log.info("monitoring cases opened", extra={"count": opened})
         except Exception as exc:  # the next round retries; one failure must not stop the loop
@@ -43,8 +39,8 @@ async def _monitor_forever(runtime: Runtime[RegistrySettings]) -> None:
         await asyncio.sleep(MONITOR_INTERVAL_SECONDS)
 
 
-def expiry_loops(runtime: Runtime[RegistrySettings], _ctx: None) -> Sequence[Loop]:
+def expiry_loops(_runtime: Runtime[RegistrySettings], ctx: RegistryContext) -> Sequence[Loop]:
     return [
-        Loop("label expiry", lambda: _expire_forever(runtime)),
-        Loop("label monitoring", lambda: _monitor_forever(runtime)),
+        Loop("label expiry", lambda: _expire_forever(ctx)),
+        Loop("label monitoring", lambda: _monitor_forever(ctx)),
     ]

@@ -7,12 +7,12 @@ import binascii
 import hashlib
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
 
 from b4g.core.trust import LabelInterval
 from b4g.registry.domain.label import GrantChange, label_history
+from b4g.registry.domain.trust_state import GrantTerm
 
 
 class InvalidCursor(ValueError):
@@ -49,18 +49,18 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 # -- what the public sees (no contact details, reasons or actors) ------------------------------
 
 
-class StatusPeriod(msgspec.Struct, frozen=True, kw_only=True):
+class StatusPeriod(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     status: str  # active | suspended | removed
     since: str  # RFC 3339
 
 
-class PublicDid(msgspec.Struct, frozen=True, kw_only=True):
+class PublicDid(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     did: str
     valid_from: str | None
     valid_until: str | None
 
 
-class PublicLabel(msgspec.Struct, frozen=True, kw_only=True):
+class PublicLabel(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     status: str  # none | active | suspended | expired | withdrawn | superseded
     held_now: bool
     valid_from: str | None = None
@@ -68,7 +68,7 @@ class PublicLabel(msgspec.Struct, frozen=True, kw_only=True):
     history: list[LabelInterval] = msgspec.field(default_factory=list)
 
 
-class PublicOrganisation(msgspec.Struct, frozen=True, kw_only=True):
+class PublicOrganisation(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     id: uuid.UUID
     legal_name: str
     country: str
@@ -79,7 +79,7 @@ class PublicOrganisation(msgspec.Struct, frozen=True, kw_only=True):
     label: PublicLabel
 
 
-class DirectoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+class DirectoryEntry(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     id: uuid.UUID
     legal_name: str
     country: str
@@ -89,7 +89,7 @@ class DirectoryEntry(msgspec.Struct, frozen=True, kw_only=True):
     dids: list[str]
 
 
-class DirectoryPage(msgspec.Struct, frozen=True, kw_only=True):
+class DirectoryPage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     items: list[DirectoryEntry]
     next_cursor: str | None = None
 
@@ -99,20 +99,15 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def public_label(
-    grant: dict[str, Any] | None, history: list[tuple[str, datetime]], now: datetime
+    grant: GrantTerm | None, history: list[tuple[str, datetime]], now: datetime
 ) -> PublicLabel:
     intervals = label_history([GrantChange(state, at) for state, at in history])
-    held = (
-        grant is not None
-        and grant["state"] == "active"
-        and grant["valid_from"] <= now < grant["valid_until"]
-    )
     if grant is None:
         return PublicLabel(status="none", held_now=False, history=intervals)
     return PublicLabel(
-        status=grant["state"],
-        held_now=held,
-        valid_from=iso(grant["valid_from"]),
-        valid_until=iso(grant["valid_until"]),
+        status=grant.state,
+        held_now=grant.state == "active" and grant.valid_from <= now < grant.valid_until,
+        valid_from=iso(grant.valid_from),
+        valid_until=iso(grant.valid_until),
         history=intervals,
     )

@@ -18,19 +18,19 @@ class Criterion(msgspec.Struct, frozen=True, kw_only=True):
     text: str
 
 
-class ActivityRule(msgspec.Struct, frozen=True, kw_only=True):
+class ActivityRule(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     min_active_months: int = 6
     min_credentials_per_month: int = 1
 
 
-class MonitoringRule(msgspec.Struct, frozen=True, kw_only=True):
+class MonitoringRule(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     inactivity_days: int = 120
     revocation_window_days: int = 7
     revocation_spike_min: int = 20
     revocation_spike_ratio: float = 0.25
 
 
-class Scheme(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Scheme(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, rename="camel"):
     name: str
     criteria: list[Criterion]
     validity_days: int
@@ -44,7 +44,7 @@ class Scheme(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         if len(set(ids)) != len(ids):
             raise ValueError("criterion ids must be unique")
         if not (0 < self.validity_days <= 3660 and 0 < self.assessment_days <= 365):
-            raise ValueError("validity_days must be 1..3660 and assessment_days 1..365")
+            raise ValueError("validityDays must be 1..3660 and assessmentDays 1..365")
         if self.activity.min_active_months < 0 or self.activity.min_credentials_per_month < 1:
             raise ValueError("activity thresholds must be positive")
 
@@ -191,9 +191,9 @@ def monitoring_findings(
     idle = now - since
     if idle > timedelta(days=rule.inactivity_days):
         findings["inactivity"] = {
-            "idle_days": idle.days,
-            "threshold_days": rule.inactivity_days,
-            "last_active_month": str(activity.last_issued_month or "never"),
+            "idleDays": idle.days,
+            "thresholdDays": rule.inactivity_days,
+            "lastActiveMonth": str(activity.last_issued_month or "never"),
         }
     revoked = activity.revoked_in_window
     if revoked >= rule.revocation_spike_min and revoked >= rule.revocation_spike_ratio * max(
@@ -202,7 +202,7 @@ def monitoring_findings(
         findings["revocation_spike"] = {
             "revoked": revoked,
             "issued": activity.issued_in_window,
-            "window_days": rule.revocation_window_days,
+            "windowDays": rule.revocation_window_days,
         }
     if activity.unresolvable_dids:
         findings["did_unresolvable"] = {"dids": activity.unresolvable_dids}

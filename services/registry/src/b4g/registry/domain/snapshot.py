@@ -24,11 +24,11 @@ def registry_key_document(key: Ed25519KeyPair, authority_id: str) -> dict[str, A
     """What `/.well-known/registry-key` publishes: the DID that signs snapshots."""
     did = did_key_of(key.public_multibase)
     return {
-        "authority_id": authority_id,
+        "authorityId": authority_id,
         "did": did,
-        "verification_method": did_key_vm(key.public_multibase),
-        "public_key_multibase": key.public_multibase,
-        "did_document": resolve_did_key(did),
+        "verificationMethod": did_key_vm(key.public_multibase),
+        "publicKeyMultibase": key.public_multibase,
+        "didDocument": resolve_did_key(did),
     }
 
 
@@ -43,7 +43,7 @@ def snapshot_document(
     created = generated.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     document: dict[str, Any] = {
         "type": SNAPSHOT_TYPE,
-        "authority_id": authority_id,
+        "authorityId": authority_id,
         "issuer": did_key_of(key.public_multibase),
         "sequence": sequence,
         "generated": created,

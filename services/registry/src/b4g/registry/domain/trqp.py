@@ -83,7 +83,7 @@ def recognition(entity_id: str, own_authority: str, recognised: frozenset[str]) 
     return Answer(False, "this registry does not recognise that authority")
 
 
-class TrustAtMoment(msgspec.Struct, frozen=True, kw_only=True):
+class TrustAtMoment(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     at: str
     registry_status: str | None  # the organisation's registry status then (None: not yet)
     trusted_issuer: bool  # registered, active, DID proven and valid then

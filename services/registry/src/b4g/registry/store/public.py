@@ -6,9 +6,20 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from b4g.core.infra.db import Conn
+from b4g.registry.store.rows import (
+    GrantTermRow,
+    LabelledRow,
+    NamedOrganisationRow,
+    OrganisationRow,
+    ProvenDidRow,
+    RegistryData,
+    SnapshotDidRow,
+    StatusChangeRow,
+    row_of,
+    rows_of,
+)
 
 # The label an organisation holds is its newest grant (as `registry.latest_grant` says).
 _LATEST_GRANT = (
@@ -27,23 +38,24 @@ _LABELLED = (
 )
 
 
-async def public_organisation(conn: Conn, org_id: uuid.UUID) -> dict[str, Any] | None:
+async def public_organisation(conn: Conn, org_id: uuid.UUID) -> OrganisationRow | None:
+    # The contact address is never read on the public side: the row carries NULL for it.
     row = await conn.fetchrow(
-        "SELECT id, legal_name, country, website, status, created_at FROM organisations"
-        " WHERE id = $1",
+        "SELECT id, legal_name, country, website, NULL::text AS contact_email, status,"
+        " created_at FROM organisations WHERE id = $1",
         org_id,
     )
-    return dict(row) if row else None
+    return row_of(OrganisationRow, row)
 
 
-async def status_history(conn: Conn, org_id: uuid.UUID) -> list[dict[str, Any]]:
+async def status_history(conn: Conn, org_id: uuid.UUID) -> list[StatusChangeRow]:
     """Registry statuses with the moment each took effect (reasons and actors stay internal)."""
     rows = await conn.fetch(
         "SELECT status, effective_at FROM organisation_status_history"
         " WHERE organisation_id = $1 ORDER BY effective_at",
         org_id,
     )
-    return [dict(r) for r in rows]
+    return rows_of(StatusChangeRow, rows)
 
 
 async def status_at(conn: Conn, org_id: uuid.UUID, moment: datetime) -> str | None:
@@ -57,18 +69,16 @@ async def status_at(conn: Conn, org_id: uuid.UUID, moment: datetime) -> str | No
     return str(value) if value is not None else None
 
 
-async def proven_dids(
-    conn: Conn, org_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
+async def proven_dids(conn: Conn, org_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ProvenDidRow]]:
     rows = await conn.fetch(
         "SELECT did, organisation_id, valid_from, valid_until FROM dids"
         " WHERE organisation_id = ANY($1::uuid[]) AND proven_at IS NOT NULL"
         " ORDER BY organisation_id, did",
         org_ids,
     )
-    found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    found: dict[uuid.UUID, list[ProvenDidRow]] = defaultdict(list)
     for row in rows:
-        found[row["organisation_id"]].append(dict(row))
+        found[row["organisation_id"]].append(ProvenDidRow(**row))
     return found
 
 
@@ -79,7 +89,7 @@ async def labelled(
     country: str | None,
     after: tuple[str, uuid.UUID] | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[LabelledRow]:
     """Active organisations whose newest grant is active and valid at `now`, ordered by name
     (keyset pagination: the rows after `after`)."""
     rows = await conn.fetch(
@@ -90,7 +100,7 @@ async def labelled(
         after[1] if after else None,
         limit,
     )
-    return [dict(r) for r in rows]
+    return rows_of(LabelledRow, rows)
 
 
 async def trust_sequence_total(conn: Conn) -> int:
@@ -100,25 +110,28 @@ async def trust_sequence_total(conn: Conn) -> int:
     return int(value)
 
 
-async def everything(conn: Conn) -> dict[str, Any]:
+async def everything(conn: Conn) -> RegistryData:
     """Organisations, proven DIDs, newest grants and grant histories: what the snapshot is made
     of, in four queries (run them in one repeatable-read transaction for a consistent view)."""
     orgs = {
-        r["id"]: dict(r)
+        r["id"]: NamedOrganisationRow(**r)
         for r in await conn.fetch("SELECT id, legal_name, status FROM organisations")
     }
-    dids = [
-        dict(r)
-        for r in await conn.fetch(
+    dids = rows_of(
+        SnapshotDidRow,
+        await conn.fetch(
             "SELECT did, organisation_id, proven_at, valid_from, valid_until, trust_sequence"
             " FROM dids WHERE proven_at IS NOT NULL ORDER BY did"
-        )
-    ]
-    grants = {r["organisation_id"]: dict(r) for r in await conn.fetch(_LATEST_GRANT)}
+        ),
+    )
+    grants = {
+        r["organisation_id"]: GrantTermRow(r["id"], r["state"], r["valid_from"], r["valid_until"])
+        for r in await conn.fetch(_LATEST_GRANT)
+    }
     histories: dict[uuid.UUID, list[tuple[str, datetime]]] = defaultdict(list)
     for r in await conn.fetch(
         "SELECT g.organisation_id, h.state, h.at FROM label_grant_history h"
         " JOIN label_grants g ON g.id = h.grant_id ORDER BY g.organisation_id, h.at, g.valid_from"
     ):
         histories[r["organisation_id"]].append((r["state"], r["at"]))
-    return {"organisations": orgs, "dids": dids, "grants": grants, "histories": histories}
+    return RegistryData(organisations=orgs, dids=dids, grants=grants, histories=histories)

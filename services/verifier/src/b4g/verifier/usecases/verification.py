@@ -39,6 +39,9 @@ from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER
 # Local state is read from the database at most this often per key: a revocation or a trust
 # change shows up this much later than its event (bars: 2 s), and hot keys cost no query.
 LOCAL_STATE_TTL = 0.5
+# All the fetching one verification may do (did:web documents, status lists, schemas, JWKS,
+# endorsements'), so a credential naming many slow hosts delays only itself, and boundedly.
+VERIFICATION_FETCH_BUDGET = 10.0
 
 
 class LocalVerification:
@@ -94,7 +97,8 @@ class LocalVerification:
         )
 
     async def verify(self, presented: Mapping[str, Any] | str) -> VerificationResult:
-        return await self._verifier.verify(presented, now=datetime.now(UTC))
+        with SafeFetcher.budget(VERIFICATION_FETCH_BUDGET):
+            return await self._verifier.verify(presented, now=datetime.now(UTC))
 
     async def resolve_key(
         self, vm_id: str, purpose: str, expected_controller: str | None
