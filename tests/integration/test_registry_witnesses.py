@@ -82,7 +82,7 @@ async def test_issuances_of_proven_dids_are_witnessed_once(stack, prefix):
             await client.post(
                 "/organisations",
                 headers=bearer(admin),
-                json={"legal_name": "Vilnius Makers", "country": "LT"},
+                json={"legalName": "Vilnius Makers", "country": "LT"},
             )
         ).json()["id"]
         org_admin = (await keys(client, ["org_admin"], uuid.UUID(org)))["org_admin"]
