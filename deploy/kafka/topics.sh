@@ -17,3 +17,5 @@ create b4g.issuer.profiles.v1 3 --config cleanup.policy=compact
 create b4g.registry.trust.v1 3 --config cleanup.policy=compact
 # Label lifecycle events, kept 30 days.
 create b4g.registry.labels.v1 3 --config retention.ms=2592000000
+# Issuance witnesses, keyed by credential hash and written once: compacted, kept forever.
+create b4g.registry.witnesses.v1 6 --config cleanup.policy=compact

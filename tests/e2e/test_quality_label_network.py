@@ -108,7 +108,8 @@ async def test_interest_to_label_badge_and_back(network):
                     json={"verifiableCredential": organisation_badge},
                 )
             ).json()
-            return next(r["code"] for r in body["results"] if r["name"] == "issuer_trust")
+            # The label now: ok, no_label, label_suspended, label_withdrawn, …
+            return next(r["code"] for r in body["results"] if r["name"] == "label_now")
 
         org = await register_and_prove(client, registry, bearer(admin))
         org_admin = service_cli(
@@ -143,7 +144,7 @@ async def test_interest_to_label_badge_and_back(network):
         grant = confirmed.json()["grant"]
 
         # The verifier reports the label for the organisation's badges.
-        await until(lambda: _is(trust_code, "label_held"), 10)
+        await until(lambda: _is(trust_code, "ok"), 10)
 
         # The network's issuer has issued the label badge to the organisation's DID; it verifies.
         network_auth = bearer(network["issuer_token"])
@@ -175,14 +176,14 @@ async def test_interest_to_label_badge_and_back(network):
             headers=bearer(committee[0]),
             json={"reason": "complaint under review"},
         )
-        await until(lambda: _is(trust_code, "no_label"), 2.0)
+        await until(lambda: _is(trust_code, "label_suspended"), 2.0)
         print(f"suspension visible at the verifier after {time.monotonic() - started:.2f} s")
         await client.post(
             f"{registry}/grants/{grant}/reinstate",
             headers=bearer(committee[0]),
             json={"reason": "resolved"},
         )
-        await until(lambda: _is(trust_code, "label_held"), 2.0)
+        await until(lambda: _is(trust_code, "ok"), 2.0)
         withdrawal = (
             await client.post(
                 f"{registry}/grants/{grant}/withdrawals",
@@ -194,7 +195,7 @@ async def test_interest_to_label_badge_and_back(network):
         await client.post(
             f"{registry}/decisions/{withdrawal['id']}/confirm", headers=bearer(committee[1])
         )
-        await until(lambda: _is(trust_code, "no_label"), 2.0)
+        await until(lambda: _is(trust_code, "label_withdrawn"), 2.0)
         print(f"withdrawal visible at the verifier after {time.monotonic() - started:.2f} s")
         await until(lambda: _equals(label_badge_status, 422), 10)  # the label badge is revoked
 

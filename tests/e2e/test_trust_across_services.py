@@ -76,6 +76,8 @@ async def services(stack, prefix):
 
 
 async def trust_of(client: httpx.AsyncClient, verifier: str, credential: dict, code: str):
+    """The first trust check (registered, label at issuance, label now) with `code`, once the
+    verifier reports it."""
     async with asyncio.timeout(10):
         while True:
             body = (
@@ -83,9 +85,10 @@ async def trust_of(client: httpx.AsyncClient, verifier: str, credential: dict, c
                     f"{verifier}/credentials/verify", json={"verifiableCredential": credential}
                 )
             ).json()
-            check = next(r for r in body["results"] if r["name"] == "issuer_trust")
-            if check["code"] == code:
-                return check
+            found = {r["name"]: r for r in body["results"]}
+            for name in ("issuer_registered", "label_at_issuance", "label_now"):
+                if name in found and found[name]["code"] == code:
+                    return found[name], found
             await asyncio.sleep(0.1)
 
 
@@ -136,17 +139,19 @@ async def test_registry_trust_reaches_the_verifier(services):
     registry, verifier = bases["registry"], bases["verifier"]
     credential = badge()
     async with httpx.AsyncClient(timeout=10) as client:
-        before = await trust_of(client, verifier, credential, "issuer_not_registered")
+        before, _ = await trust_of(client, verifier, credential, "issuer_not_registered")
         assert before["state"] == "fail"
         org = await register_and_prove(client, registry, auth)
-        registered = await trust_of(client, verifier, credential, "no_label")
-        assert "Riga Learning Hub is a registered issuer" in registered["message"]
+        no_label, found = await trust_of(client, verifier, credential, "no_label")
+        assert no_label["state"] == "fail"  # never "passed" without a label
+        assert found["issuer_registered"]["state"] == "pass"
+        assert "Riga Learning Hub is a registered issuer" in found["issuer_registered"]["message"]
         await client.post(
             f"{registry}/organisations/{org}/status",
             headers=auth,
             json={"status": "suspended", "reason": "under review"},
         )
-        suspended = await trust_of(client, verifier, credential, "issuer_not_trusted")
+        suspended, _ = await trust_of(client, verifier, credential, "issuer_not_trusted")
         assert "suspended" in suspended["message"]
 
 
@@ -166,15 +171,17 @@ async def test_a_verifier_without_a_fresh_copy_asks_the_registry(services, stack
     try:
         credential = badge()
         async with httpx.AsyncClient(timeout=10) as client:
-            unknown = await trust_of(client, verifier, credential, "issuer_not_registered")
+            unknown, _ = await trust_of(client, verifier, credential, "issuer_not_registered")
             assert unknown["state"] == "fail"
             await register_and_prove(client, bases["registry"], auth)
-            registered = await trust_of(client, verifier, credential, "no_label")
-            assert "Riga Learning Hub is a registered issuer" in registered["message"]
+            _, found = await trust_of(client, verifier, credential, "no_label")
+            assert (
+                "Riga Learning Hub is a registered issuer" in found["issuer_registered"]["message"]
+            )
             registry_proc = processes["registry"]
             registry_proc.kill()
             registry_proc.wait()
-            gone = await trust_of(client, verifier, credential, "registry_unreachable")
+            gone, _ = await trust_of(client, verifier, credential, "registry_unreachable")
             assert gone["state"] == "could_not_check"
     finally:
         proc.kill()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 
@@ -128,9 +130,14 @@ async def test_verify_then_revoke_then_tamper(stack, prefix):
         credential = sign(badge(7))
         ok = await verify_until(client, credential, lambda r: r.status_code == 200)
         body = ok.json()
-        assert body["verified"] and "proof" in body["checks"] and "status" in body["checks"]
+        assert body["verified"] and body["genuine"] and body["errors"] == []
+        assert {"proof", "issuer_binding", "status"} <= set(body["checks"])
         assert body["summary"]["name"] == "Verified"
-        assert body["summary"]["issuer_name"] == "Issuer One"
+        assert body["summary"]["issuerName"] == "Issuer One"
+        # Its issuer is not in the registry: a warning beside verified, never an error.
+        assert body["standing"] in ("notRegistered", "unknown")
+        assert "issuer_registered" in {w["name"] for w in body["warnings"]}
+        assert all(r["code"] == "ok" for r in body["results"] if r["state"] == "pass")
 
         jwt = sign_vc_jwt(badge(8), key=KEY, kid=VM)
         assert (
@@ -139,9 +146,25 @@ async def test_verify_then_revoke_then_tamper(stack, prefix):
 
         await publish(stack.bootstrap, prefix, revoked={7}, version=2)
         revoked = await verify_until(client, credential, lambda r: r.status_code == 422)
-        assert {"name": "status", "code": "revoked", "message": "the credential is revoked"} in (
-            revoked.json()["errors"]
+        assert {
+            "name": "status",
+            "code": "revoked",
+            "message": "The issuer has revoked this badge.",
+        } in revoked.json()["errors"]
+        # Asked only for the proof, the revocation is a warning and the answer is yes.
+        only_proof = await client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": credential, "options": {"checks": ["proof"]}},
         )
+        assert only_proof.status_code == 200, only_proof.text
+        assert only_proof.json()["verified"] and only_proof.json()["checks"] == ["proof"]
+        assert not only_proof.json()["genuine"]
+        assert "revoked" in {w["code"] for w in only_proof.json()["warnings"]}
+        unknown = await client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": credential, "options": {"checks": ["nonsense"]}},
+        )
+        assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_check"
 
         tampered = {**credential, "validFrom": "2025-01-01T00:00:00Z"}
         response = await client.post("/credentials/verify", json={"verifiableCredential": tampered})
@@ -183,6 +206,27 @@ async def publish_trust(bootstrap: str, prefix: str, state: dict) -> None:
         await producer.stop()
 
 
+async def publish_witness(bootstrap: str, prefix: str, credential_id: str, seen_at: str) -> None:
+    from b4g.core.events.payloads import IssuanceWitnessedV1
+    from b4g.core.events.topics import ISSUANCE_WITNESSED, REGISTRY_WITNESSES
+    from b4g.core.trust import witness_hash
+
+    digest = witness_hash(credential_id).hex()
+    producer = new_producer(bootstrap)
+    await producer.start()
+    try:
+        event = new_event(
+            source="urn:test:registry",
+            type=ISSUANCE_WITNESSED,
+            data=IssuanceWitnessedV1(credential_hash=digest, issuer_did=DID, seen_at=seen_at),
+        )
+        await producer.send_and_wait(
+            topic_name(REGISTRY_WITNESSES, prefix), encode_event(event), key=digest.encode()
+        )
+    finally:
+        await producer.stop()
+
+
 async def test_registry_label_changes_reach_verification(stack, prefix):
     await ensure_topics(stack.bootstrap, prefix=prefix)
     trust = {
@@ -201,13 +245,13 @@ async def test_registry_label_changes_reach_verification(stack, prefix):
         await publish_trust(stack.bootstrap, prefix, trust)
         credential = sign(badge(3))
 
-        def trust_code(response):
-            return next(
-                r["code"] for r in response.json()["results"] if r["name"] == "issuer_trust"
-            )
+        def looked(response, name="label_now"):
+            found = {r["name"]: r for r in response.json()["results"]}
+            return found.get(name, {}).get("state"), found.get(name, {}).get("code")
 
-        held = await verify_until(client, credential, lambda r: trust_code(r) == "label_held")
-        assert held.status_code == 200
+        held = await verify_until(client, credential, lambda r: looked(r) == ("pass", "ok"))
+        assert held.status_code == 200 and held.json()["standing"] == "qualityLabel"
+        assert looked(held, "label_at_issuance") == ("pass", "ok")
         suspended = {
             **trust,
             "label_status": "suspended",
@@ -223,9 +267,45 @@ async def test_registry_label_changes_reach_verification(stack, prefix):
         }
         await publish_trust(stack.bootstrap, prefix, suspended)
         after = await verify_until(
-            client, credential, lambda r: trust_code(r) == "label_held_at_issue", timeout=2
+            client, credential, lambda r: looked(r) == ("fail", "label_suspended"), timeout=2
         )
         assert after.status_code == 200  # trust is advisory: the badge itself is still valid
+        # Dated before the suspension, but never witnessed: only the issuer's claim.
+        assert looked(after, "label_at_issuance") == ("could_not_check", "issuance_not_witnessed")
+        assert after.json()["standing"] == "issuanceNotWitnessed"
+        assert {"label_at_issuance", "label_now"} <= {w["name"] for w in after.json()["warnings"]}
+        # A caller that requires the label gets its answer, with the reason under errors.
+        required = await client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": credential, "options": {"trustPolicy": "qualityLabel"}},
+        )
+        assert required.status_code == 422 and not required.json()["verified"]
+        assert [e["code"] for e in required.json()["errors"]] == ["label_suspended"]
+
+        # The registry witnessed its issuance before the suspension: that time decides.
+        await publish_witness(stack.bootstrap, prefix, credential["id"], "2026-01-02T00:00:00Z")
+        witnessed = await verify_until(
+            client,
+            credential,
+            lambda r: looked(r, "label_at_issuance") == ("pass", "ok"),
+            timeout=5,
+        )
+        assert witnessed.json()["standing"] == "qualityLabelAtIssuance"
+        at_issuance = next(
+            r for r in witnessed.json()["results"] if r["name"] == "label_at_issuance"
+        )
+        assert at_issuance["facts"]["witnessedAt"].startswith("2026-01-02")
+
+        # A back-dated badge: dated before the suspension, witnessed after it.
+        late = sign({**badge(4), "validFrom": "2026-01-14T23:59:00Z"})
+        await publish_witness(stack.bootstrap, prefix, late["id"], "2026-01-20T00:00:00Z")
+        reported = await verify_until(
+            client,
+            late,
+            lambda r: looked(r, "label_at_issuance") == ("fail", "label_not_held_at_issuance"),
+            timeout=5,
+        )
+        assert reported.json()["standing"] == "registered"
 
 
 async def test_presentations_bulk_and_baked_images(stack, prefix):
@@ -280,4 +360,41 @@ async def test_presentations_bulk_and_baked_images(stack, prefix):
         )
         assert plain.status_code == 400 and "no Open Badges" in plain.json()["detail"]
         page = await client.post("/verify/upload", files={"file": ("badge.png", png, "image/png")})
-        assert "This badge is genuine and valid." in page.text
+        assert "Genuine badge; its issuer" in page.text
+
+
+VECTOR = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "vc"
+    / "vectors"
+    / "w3c-vc-di-eddsa"
+    / "Ed25519Signature2020"
+    / "signedEdSig.json"
+)
+
+
+async def test_a_proof_by_a_key_not_the_issuers_holds_only_as_a_proof(stack, prefix):
+    """The W3C Ed25519Signature2020 vector: signed by a did:key, issued by an https URL."""
+    if not VECTOR.exists():
+        pytest.skip("no reference copy of the W3C vectors in ../shared/vc/vectors")
+    credential = json.loads(VECTOR.read_text())
+    async with service_client(service_spec(), VerifierSettings, stack, prefix) as client:
+        asked = await client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": credential, "options": {"checks": ["proof"]}},
+        )
+        assert asked.status_code == 200, asked.text
+        assert asked.json()["verified"] and asked.json()["checks"] == ["proof"]
+        assert "issuer_not_signer" in {w["code"] for w in asked.json()["warnings"]}
+        default = await client.post(
+            "/credentials/verify", json={"verifiableCredential": credential}
+        )
+        assert default.status_code == 422 and not default.json()["genuine"]
+        assert ("issuer_binding", "issuer_not_signer") in {
+            (e["name"], e["code"]) for e in default.json()["errors"]
+        }
+        page = await client.post("/verify", data={"credential": json.dumps(credential)})
+        assert "This badge could not be verified." in page.text
+        assert "Genuine badge" not in page.text

@@ -75,7 +75,7 @@ async def test_good_endorsements_in_every_form_pass():
     result = await plain_verifier().verify(outer_jwt, now=NOW)
     found = [c for c in result.checks if c.name == "endorsement"]
     assert [c.state for c in found] == ["pass", "pass"], found
-    assert "endorsement of the achievement by Badge Guild: verified" in found[0].message
+    assert "Endorsement of the achievement by Badge Guild: verified." in found[0].message
     assert result.verified
 
     linked_data = signed(with_endorsements(endorsed_signed(endorsement())))
@@ -90,7 +90,7 @@ async def test_a_forged_endorsement_is_reported_but_the_badge_still_verifies():
     result = await plain_verifier().verify(credential, now=NOW)
     [check] = [c for c in result.checks if c.name == "endorsement"]
     assert check.state == "fail" and check.code == "PROOF_VERIFICATION_ERROR"
-    assert "endorsement of the credential" in check.message
+    assert "Endorsement of the credential" in check.message
     assert result.first("proof").state == "pass" and result.verified
 
 

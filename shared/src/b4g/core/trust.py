@@ -4,6 +4,7 @@ Quality Label at time T" is answerable offline."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import msgspec
@@ -52,3 +53,9 @@ def trusted_issuer(state: TrustState, moment: datetime) -> bool:
     if state.did_valid_from and moment < _at(state.did_valid_from):
         return False
     return not (state.did_valid_until and moment >= _at(state.did_valid_until))
+
+
+def witness_hash(credential_id: str) -> bytes:
+    """What an issuance witness is keyed by: the sha256 of the credential's id (UTF-8), so the
+    registry and verifiers never keep the ids themselves."""
+    return hashlib.sha256(credential_id.encode()).digest()

@@ -1,19 +1,20 @@
 """Verifying a credential: every check, each passed, failed or not checkable, with a reason code
 (pure: key resolution, status lists, trust and the clock are injected).
 
-`verified` is true only when no check failed and every required check passed. `issuer_trust` and
-`endorsement` are advisory: a credential can be authentic without its issuer being in our
-registry or with a broken endorsement, so they are reported but never flip `verified`. `schema`
-counts when a schema was at hand: a violation fails the credential, an unreachable schema does
-not.
+`verified` answers "is it genuine": no required check failed and every one passed. The trust
+checks and `endorsement` are advisory (see `b4g.core.verdict`): a credential can be authentic
+without its issuer being in our registry, so they are reported and decide `verified` only when a
+caller's policy asks for them. `schema` counts when a schema was at hand: a violation fails the
+credential, an unreachable schema does not. Each proof is checked against its own verification
+method's controller; `issuer_binding` then asks that one valid assertion proof is the issuer's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -34,12 +35,12 @@ from b4g.core.proofs.vc_jwt import (
 )
 from b4g.core.schema import schema_references, validate
 from b4g.core.statuslist import check_status
+from b4g.core.verdict import ADVISORY, BEST_EFFORT, Check, State, decide, passed
+
+__all__ = ["ADVISORY", "BEST_EFFORT", "Check", "VerificationResult", "Verifier", "decide"]
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
-State = Literal["pass", "fail", "could_not_check"]
-ADVISORY = frozenset({"issuer_trust", "endorsement"})
-BEST_EFFORT = frozenset({"schema"})
 MAX_ENDORSEMENT_DEPTH = 2  # a badge's endorsements and theirs, no further
 MAX_ENDORSEMENTS = 16  # per credential: each is a full verification
 
@@ -50,14 +51,8 @@ JwksFetcher = Callable[[str], Awaitable[Any]]
 MethodResolver = Callable[[str, str, str | None], Awaitable[VerificationMethodResolution]]
 
 
-class Check(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    state: State
-    code: str
-    message: str
-
-
-TrustCheck = Callable[[Mapping[str, Any]], Awaitable[Check]]
+# The trust checks of a credential (issuer_registered, label_at_issuance, label_now).
+TrustCheck = Callable[[Mapping[str, Any]], Awaitable[Sequence[Check]]]
 
 
 class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,13 +64,10 @@ class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
     def first(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
 
-
-def decide(checks: tuple[Check, ...]) -> bool:
-    required = [c for c in checks if c.name not in ADVISORY]
-    return bool(required) and all(
-        c.state == "pass" or (c.state == "could_not_check" and c.name in BEST_EFFORT)
-        for c in required
-    )
+    @property
+    def genuine(self) -> bool:
+        """Authentic and valid: what `verified` means without a caller's policy."""
+        return self.verified
 
 
 class Verifier:
@@ -125,7 +117,9 @@ class Verifier:
         try:
             decoded = decode_jwt(token)
         except ValueError as exc:
-            check = Check(name="structure", state="fail", code="malformed_jwt", message=str(exc))
+            check = Check(
+                name="structure", state="fail", code="malformed_jwt", message=_sentence(str(exc))
+            )
             return VerificationResult(verified=False, format="jwt", checks=(check,))
         credential = credential_of(decoded.payload)
         checks = [structure_check(credential)]
@@ -137,7 +131,9 @@ class Verifier:
                 name="jwt_claims",
                 state="fail" if problems else "pass",
                 code="jwt_claims_mismatch" if problems else "ok",
-                message="; ".join(problems) or "claims match the credential",
+                message=_sentence("; ".join(problems))
+                if problems
+                else "The token's claims match the badge.",
             )
         )
         checks += await self._after_proof(credential, now, depth)
@@ -155,7 +151,7 @@ class Verifier:
         checks += await self._status_checks(credential, now)
         checks += await self._endorsement_checks(credential, now, depth)
         if depth == 0:
-            checks.append(await self._trust_check(credential))
+            checks += await self._trust_checks(credential)
         return checks
 
     async def _endorsement_checks(
@@ -171,7 +167,7 @@ class Verifier:
                     state="could_not_check",
                     code="too_many_endorsements",
                     message=f"{len(found)} endorsements at depth {depth + 1} are not checked "
-                    f"(limits: {MAX_ENDORSEMENTS} per credential, {MAX_ENDORSEMENT_DEPTH} levels)",
+                    f"(limits: {MAX_ENDORSEMENTS} per credential, {MAX_ENDORSEMENT_DEPTH} levels).",
                 )
             ]
         checks = []
@@ -188,7 +184,7 @@ class Verifier:
                 name="proof",
                 state="fail",
                 code="INVALID_VERIFICATION_METHOD",
-                message="the JWT names no key (kid) or the credential no issuer",
+                message="The token names no key (kid) or the badge names no issuer.",
             )
         if issuer.startswith("did:"):
             vm = kid if "#" in kid or kid.startswith("did:") else f"{issuer}#{kid}"
@@ -197,13 +193,15 @@ class Verifier:
             found = await self._jwks_jwk(issuer, kid, decoded.header.get("jku"))
         if isinstance(found, VerificationMethodResolution):
             state: State = "could_not_check" if found.retryable else "fail"
-            return Check(name="proof", state=state, code=found.code, message=found.message)
+            return Check(
+                name="proof", state=state, code=found.code, message=_sentence(found.message)
+            )
         outcome = verify_signature(decoded, found)
         return Check(
             name="proof",
             state="pass" if outcome.verified else "fail",
             code=outcome.code,
-            message=outcome.message,
+            message="The signature is valid." if outcome.verified else _sentence(outcome.message),
         )
 
     async def _method_jwk(
@@ -232,7 +230,7 @@ class Verifier:
             return VerificationMethodResolution(
                 ok=False,
                 code="INVALID_VERIFICATION_METHOD",
-                message=f"no JWK Set can be found for the issuer {issuer!r}",
+                message=f"No JWK Set can be found for the issuer {issuer}.",
             )
         try:
             jwks = await self._jwks_fetcher(url)
@@ -250,7 +248,7 @@ class Verifier:
                     name="schema",
                     state="could_not_check",
                     code="no_schema",
-                    message="no JSON Schema applies to this credential",
+                    message="No JSON Schema applies to this credential.",
                 )
             ]
         checks = []
@@ -264,7 +262,7 @@ class Verifier:
                 name="schema",
                 state="could_not_check",
                 code="schema_unavailable",
-                message=f"no schema source configured for {url}",
+                message=f"No schema source is configured for {url}.",
             )
         try:
             schema = await self._schemas(url)
@@ -273,7 +271,7 @@ class Verifier:
                 name="schema",
                 state="could_not_check",
                 code="schema_unavailable",
-                message=f"the schema {url} could not be retrieved: {exc}",
+                message=_sentence(f"the schema {url} could not be retrieved: {exc}"),
             )
         outcome = validate(credential, schema)
         return Check(
@@ -281,14 +279,14 @@ class Verifier:
             state=outcome.state,
             code=outcome.code,
             message=f"{url.rsplit('/', 1)[-1]}: {outcome.message}",
+            facts={"schema": url.rsplit("/", 1)[-1]},
         )
 
     async def _proof_checks(self, credential: Mapping[str, Any]) -> list[Check]:
+        """Each proof against its own verification method's controller, then whether one valid
+        assertion proof is the issuer's (a proof by another party is no proof of issuance)."""
         results = await verify_document(
-            credential,
-            resolve_key=self._resolve_key,
-            rdf=self._rdf,
-            expected_controller=issuer_id(credential),
+            credential, resolve_key=self._resolve_key, rdf=self._rdf, expected_controller=None
         )
         checks = []
         for r in results:
@@ -297,11 +295,18 @@ class Verifier:
                 if r.verified
                 else ("could_not_check" if r.code == "could_not_resolve" else "fail")
             )
-            label = r.cryptosuite or r.type or "proof"
+            suite = r.cryptosuite or r.type or "proof"
+            message = "The signature is valid." if r.verified else _sentence(r.message)
             checks.append(
-                Check(name="proof", state=state, code=r.code, message=f"{label}: {r.message}")
+                Check(
+                    name="proof",
+                    state=state,
+                    code=r.code,
+                    message=message,
+                    facts={"cryptosuite": suite, **_method_fact(r.verification_method)},
+                )
             )
-        return checks
+        return [*checks, issuer_binding_check(credential, results)]
 
     async def _status_checks(self, credential: Mapping[str, Any], now: datetime) -> list[Check]:
         entries = credential.get("credentialStatus")
@@ -324,7 +329,8 @@ class Verifier:
                 name="status",
                 state="could_not_check",
                 code="unsupported_status",
-                message=f"status type {kind!r} is not supported",
+                message=f"The status type {kind if isinstance(kind, str) else '(none)'} is not "
+                "supported.",
             )
         url = entry.get("statusListCredential")
         if not isinstance(url, str) or self._status_fetcher is None:
@@ -332,7 +338,7 @@ class Verifier:
                 name="status",
                 state="could_not_check",
                 code="STATUS_RETRIEVAL_ERROR",
-                message="the status list cannot be retrieved",
+                message="The status list cannot be retrieved.",
             )
         try:
             list_credential = await self._status_fetcher(url)
@@ -341,25 +347,26 @@ class Verifier:
                 name="status",
                 state="could_not_check",
                 code="STATUS_RETRIEVAL_ERROR",
-                message=f"status list unreachable: {exc}",
+                message=_sentence(f"the status list is unreachable: {exc}"),
             )
         if issuer_id(list_credential) != issuer_id(credential):
             return Check(
                 name="status",
                 state="fail",
                 code="STATUS_VERIFICATION_ERROR",
-                message="the status list was not issued by the credential's issuer",
+                message="The status list was not issued by the credential's issuer.",
             )
         proofs = await self._list_proof_checks(list_credential)
         if not proofs or any(p.state != "pass" for p in proofs):
-            reason = proofs[0].message if proofs else "no proof"
+            failing = [p for p in proofs if p.state != "pass"]
+            reason = failing[0].message if failing else "it has no proof"
             return Check(
                 name="status",
                 state="could_not_check"
                 if any(p.state == "could_not_check" for p in proofs)
                 else "fail",
                 code="STATUS_VERIFICATION_ERROR",
-                message=f"status list proof: {reason}",
+                message=f"The status list's signature does not hold: {reason}",
             )
         window = validity_check(list_credential, now)
         if window.state != "pass":
@@ -367,19 +374,30 @@ class Verifier:
                 name="status",
                 state="fail",
                 code="STATUS_VERIFICATION_ERROR",
-                message=f"status list: {window.message}",
+                message=f"The status list is out of date: {window.message}",
             )
         outcome = check_status(entry, list_credential)
         if outcome.code != "ok":
-            return Check(name="status", state="fail", code=outcome.code, message=outcome.message)
+            return Check(
+                name="status", state="fail", code=outcome.code, message=_sentence(outcome.message)
+            )
         purpose = outcome.purpose
         if outcome.active and purpose in ("revocation", "suspension"):
             code = "revoked" if purpose == "revocation" else "suspended"
             return Check(
-                name="status", state="fail", code=code, message=f"the credential is {code}"
+                name="status",
+                state="fail",
+                code=code,
+                message=f"The issuer has {code} this badge.",
+                facts={"purpose": purpose},
             )
         return Check(
-            name="status", state="pass", code="ok", message=f"{purpose}: {outcome.message}"
+            name="status",
+            state="pass",
+            code="ok",
+            message=f"Not {'revoked' if purpose == 'revocation' else purpose or 'flagged'}: "
+            f"{outcome.message}",
+            facts={"purpose": purpose or ""},
         )
 
     async def _list_proof_checks(self, list_credential: Mapping[str, Any]) -> list[Check]:
@@ -397,15 +415,51 @@ class Verifier:
             self._list_proofs[fingerprint] = checks
         return checks
 
-    async def _trust_check(self, credential: Mapping[str, Any]) -> Check:
+    async def _trust_checks(self, credential: Mapping[str, Any]) -> Sequence[Check]:
         if self._trust is None:
-            return Check(
-                name="issuer_trust",
-                state="could_not_check",
-                code="not_configured",
-                message="no trust registry configured",
-            )
+            return [
+                Check(
+                    name="issuer_registered",
+                    state="could_not_check",
+                    code="not_configured",
+                    message="No trust registry is configured, so the issuer's standing is unknown.",
+                )
+            ]
         return await self._trust(credential)
+
+
+def issuer_binding_check(credential: Mapping[str, Any], results: Sequence[Any]) -> Check:
+    issuer = issuer_id(credential)
+    for r in results:
+        method = r.verification_method or ""
+        if (
+            r.verified
+            and r.proof_purpose == "assertionMethod"
+            and issuer is not None
+            and method.split("#", 1)[0] == issuer
+        ):
+            return passed("issuer_binding", "The issuer itself signed the badge.", issuer=issuer)
+    unchecked = any(r.code == "could_not_resolve" for r in results)
+    return Check(
+        name="issuer_binding",
+        state="could_not_check" if unchecked else "fail",
+        code="could_not_resolve" if unchecked else "issuer_not_signer",
+        message="No valid signature of the issuer could be checked."
+        if unchecked
+        else "No valid signature on the badge is the issuer's own (an assertion by a key the "
+        "issuer controls).",
+        facts={"issuer": issuer} if issuer else {},
+    )
+
+
+def _method_fact(method: str | None) -> dict[str, str]:
+    return {"verificationMethod": method} if method else {}
+
+
+def _sentence(text: str) -> str:
+    """A library's lower-case phrase as a sentence."""
+    text = text.strip() or "unknown reason"
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 def jwks_url(issuer: str, jku: Any) -> str | None:
@@ -453,10 +507,12 @@ def endorsement_check(where: str, result: VerificationResult) -> Check:
             name="endorsement",
             state="fail",
             code="not_an_endorsement",
-            message=f"{label}: not an EndorsementCredential",
+            message=_sentence(f"{label}: not an EndorsementCredential"),
         )
     if result.verified:
-        return Check(name="endorsement", state="pass", code="ok", message=f"{label}: verified")
+        return Check(
+            name="endorsement", state="pass", code="ok", message=_sentence(f"{label}: verified")
+        )
     failing = [c for c in result.checks if c.state == "fail" and c.name not in ADVISORY]
     unchecked = [c for c in result.checks if c.state == "could_not_check"]
     worst = failing or unchecked
@@ -464,13 +520,15 @@ def endorsement_check(where: str, result: VerificationResult) -> Check:
         name="endorsement",
         state="fail" if failing else "could_not_check",
         code=worst[0].code if worst else "not_verified",
-        message=f"{label}: " + "; ".join(f"{c.name}: {c.message}" for c in worst[:3]),
+        message=_sentence(f"{label}: " + " ".join(c.message for c in worst[:3])),
     )
 
 
 def structure_check(credential: Mapping[str, Any]) -> Check:
     def fail(message: str) -> Check:
-        return Check(name="structure", state="fail", code="MALFORMED_VALUE_ERROR", message=message)
+        return Check(
+            name="structure", state="fail", code="MALFORMED_VALUE_ERROR", message=_sentence(message)
+        )
 
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
@@ -490,7 +548,7 @@ def structure_check(credential: Mapping[str, Any]) -> Check:
             return fail(f"{field} is not an XML Schema dateTime with a time zone")
     version = "2.0" if first == VC2 else "1.1"
     return Check(
-        name="structure", state="pass", code="ok", message=f"a well-formed VC {version} credential"
+        name="structure", state="pass", code="ok", message=f"A well-formed VC {version} credential."
     )
 
 
@@ -502,17 +560,19 @@ def validity_check(credential: Mapping[str, Any], now: datetime) -> Check:
             name="validity_window",
             state="fail",
             code="not_yet_valid",
-            message=f"valid only from {start.isoformat()}",
+            message=f"Valid only from {start.isoformat()}.",
+            facts={"validFrom": start.isoformat()},
         )
     if end is not None and now > end:
         return Check(
             name="validity_window",
             state="fail",
             code="expired",
-            message=f"expired at {end.isoformat()}",
+            message=f"Expired at {end.isoformat()}.",
+            facts={"validUntil": end.isoformat()},
         )
     return Check(
-        name="validity_window", state="pass", code="ok", message="within its validity period"
+        name="validity_window", state="pass", code="ok", message="Within its validity period."
     )
 
 

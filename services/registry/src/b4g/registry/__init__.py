@@ -1,7 +1,7 @@
 """The Badges4Good registry: organisations, their DIDs and trust, and the Quality Label.
 
 One pattern, by resource (organisations, dids, applications, decisions, grants, scheme, cases,
-trust, trqp, snapshot, directory, pages):
+trust, witnesses, trqp, snapshot, directory, pages):
 
 - `api/<resource>.py`: Litestar handlers; each takes `ctx: Ctx` (the `RegistryContext`, built
   once by `app.build_registry_context`) and, when authenticated, `principal: Caller`, and calls

@@ -15,3 +15,6 @@ class VerifierSettings(BaseSettings, frozen=True, kw_only=True):
     # up for `trust_max_staleness_seconds` (consumer down or lagging).
     registry_base_url: str = ""
     trust_max_staleness_seconds: float = 30.0
+    # Where people open the registry's pages (links on the verification page); defaults to
+    # `registry_base_url`.
+    registry_public_url: str = ""

@@ -70,6 +70,17 @@ class LabelEventV1(Payload, tag="label/1", frozen=True, kw_only=True):
     reason: str | None = None
 
 
+class IssuanceWitnessedV1(
+    Payload, tag="issuance.witnessed/1", frozen=True, kw_only=True, rename="camel"
+):
+    """The registry saw our issuer announce a credential of a proven DID: the sha256 of the
+    credential's id (hex), the issuer DID and when the registry saw it (its own clock)."""
+
+    credential_hash: str
+    issuer_did: str
+    seen_at: str
+
+
 AnyPayload = (
     CredentialIssuedV1
     | CredentialStatusChangedV1
@@ -77,6 +88,7 @@ AnyPayload = (
     | IssuerUpsertedV1
     | TrustUpdatedV1
     | LabelEventV1
+    | IssuanceWitnessedV1
 )
 
 

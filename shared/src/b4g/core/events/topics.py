@@ -9,6 +9,7 @@ ISSUER_STATUS_LISTS: Final = "b4g.issuer.status-lists.v1"
 ISSUER_PROFILES: Final = "b4g.issuer.profiles.v1"
 REGISTRY_TRUST: Final = "b4g.registry.trust.v1"
 REGISTRY_LABELS: Final = "b4g.registry.labels.v1"
+REGISTRY_WITNESSES: Final = "b4g.registry.witnesses.v1"
 
 
 class TopicSpec:
@@ -28,6 +29,9 @@ TOPICS: Final = (
     TopicSpec(ISSUER_PROFILES, partitions=3, compacted=True),
     TopicSpec(REGISTRY_TRUST, partitions=3, compacted=True),
     TopicSpec(REGISTRY_LABELS, partitions=3, compacted=False),
+    # Keyed by credential hash, each written once: compaction keeps every witness for verifiers
+    # that start later, without a time limit.
+    TopicSpec(REGISTRY_WITNESSES, partitions=6, compacted=True),
 )
 
 # CloudEvents `type` values, namespaced by reverse domain as CloudEvents recommends.
@@ -41,6 +45,7 @@ LABEL_SUSPENDED: Final = "org.badges4good.label.suspended"
 LABEL_REINSTATED: Final = "org.badges4good.label.reinstated"
 LABEL_WITHDRAWN: Final = "org.badges4good.label.withdrawn"
 LABEL_EXPIRED: Final = "org.badges4good.label.expired"
+ISSUANCE_WITNESSED: Final = "org.badges4good.issuance.witnessed"
 
 EVENT_TOPIC: Final = {
     CREDENTIAL_ISSUED: ISSUER_CREDENTIALS,
@@ -53,6 +58,7 @@ EVENT_TOPIC: Final = {
     LABEL_REINSTATED: REGISTRY_LABELS,
     LABEL_WITHDRAWN: REGISTRY_LABELS,
     LABEL_EXPIRED: REGISTRY_LABELS,
+    ISSUANCE_WITNESSED: REGISTRY_WITNESSES,
 }
 
 

@@ -36,6 +36,9 @@ class IssueRequest:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     body: Any = None  # the request as received, for the idempotency fingerprint
+    # False: a revocation entry only, whatever the issuer allows (the Quality Label badge: OB 3.0
+    # allows one credentialStatus object, see docs/decisions.md).
+    suspendable: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,7 +205,7 @@ async def _issue(
     signers: dict[uuid.UUID, Signer] = {}
     for item in ready:
         wanted[(item.signer.issuer.id, REVOCATION)].append(item.credential_id)
-        if item.signer.issuer.allow_suspension:
+        if _suspendable(item):
             wanted[(item.signer.issuer.id, SUSPENSION)].append(item.credential_id)
         signers[item.signer.issuer.id] = item.signer
     got: dict[tuple[uuid.UUID, str], dict[uuid.UUID, Allocation]] = {}
@@ -226,7 +226,7 @@ async def _issue(
         issuer = item.signer.issuer
         status = StatusEntries(
             got[(issuer.id, REVOCATION)][item.credential_id],
-            got[(issuer.id, SUSPENSION)][item.credential_id] if issuer.allow_suspension else None,
+            got[(issuer.id, SUSPENSION)][item.credential_id] if _suspendable(item) else None,
         )
         try:
             row = credential_row(
@@ -242,3 +242,12 @@ async def _issue(
     if refused:
         await list_store.release_allocations(conn, refused)
     return made
+
+
+def _suspendable(item: _Ready) -> bool:
+    """Whether the credential gets a suspension entry: its issuer allows suspension and the
+    request does not ask for a revocation entry only (the Quality Label badge)."""
+    if not item.signer.issuer.allow_suspension:
+        return False
+    draft = item.order.draft
+    return not isinstance(draft, OpenBadgeDraft) or draft.request.suspendable

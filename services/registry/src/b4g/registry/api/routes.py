@@ -19,6 +19,7 @@ from b4g.registry.api import (
     snapshot,
     trqp,
     trust,
+    witnesses,
 )
 from b4g.registry.api.deps import provide_principal
 from b4g.registry.api.errors import EXCEPTION_HANDLERS
@@ -35,6 +36,7 @@ ROUTES = [
             *scheme.ROUTES,
             *cases.ROUTES,
             *trust.ROUTES,
+            *witnesses.ROUTES,
             *directory.ROUTES,
             *trqp.ROUTES,
             *snapshot.ROUTES,

@@ -1,9 +1,11 @@
 """The registry's consumer of the issuer's events: monthly activity per DID and issuer profiles
-(compromised keys), which the Quality Label's checks and monitoring read."""
+(compromised keys), which the Quality Label's checks and monitoring read, and the issuance
+witnesses verifiers read."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from b4g.core.events.topics import ISSUER_CREDENTIALS, ISSUER_PROFILES
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
@@ -24,7 +26,7 @@ def consumers(runtime: Runtime[RegistrySettings], ctx: RegistryContext) -> Seque
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 topic_prefix=settings.kafka_topic_prefix,
             ),
-            apply_issuer_event,
+            partial(apply_issuer_event, ctx),
             runtime.telemetry.tracer("b4g.registry.consumers"),
         )
     ]

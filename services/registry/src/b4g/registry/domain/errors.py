@@ -80,3 +80,7 @@ class SigningNotConfigured(RegistryError):
         "signing_not_configured",
         "Snapshot signing is not configured",
     )
+
+
+class InvalidWitnessHash(RegistryError):
+    code, title = "invalid_witness_hash", "Not a credential hash"

@@ -237,3 +237,10 @@ class RegistryData:
 class SchemeRow:
     version: int
     scheme: Any
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessRow:
+    credential_hash: bytes  # sha256 of the credential id
+    issuer_did: str
+    seen_at: datetime

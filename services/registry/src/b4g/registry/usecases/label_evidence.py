@@ -25,6 +25,8 @@ from b4g.registry.store import activity as activity_store
 from b4g.registry.store import applications as application_store
 from b4g.registry.store import organisations as org_store
 from b4g.registry.store import scheme as scheme_store
+from b4g.registry.usecases.context import RegistryContext
+from b4g.registry.usecases.witnesses import witness_issued
 
 
 async def current_scheme(conn: Conn, version: int | None = None) -> tuple[int, Scheme]:
@@ -59,14 +61,15 @@ async def record_checks(conn: Conn, app_id: uuid.UUID, org_id: uuid.UUID) -> lis
     return list(results)
 
 
-async def apply_issuer_event(conn: Conn, event: CloudEvent) -> None:
-    """Inbox handler for the issuer's events: monthly activity per issuer DID
-    (b4g.issuer.credentials.v1) and issuer profiles with compromised keys
+async def apply_issuer_event(ctx: RegistryContext, conn: Conn, event: CloudEvent) -> None:
+    """Inbox handler for the issuer's events: monthly activity per issuer DID and the issuance
+    witness (b4g.issuer.credentials.v1), and issuer profiles with compromised keys
     (b4g.issuer.profiles.v1)."""
     payload = decode_payload(event.data)
     if isinstance(payload, CredentialIssuedV1):
         month = _day(payload.issued_at).replace(day=1)
         await activity_store.count_issued(conn, payload.issuer_did, month)
+        await witness_issued(ctx, conn, payload)
     elif isinstance(payload, CredentialStatusChangedV1) and payload.status == "revoked":
         await activity_store.count_revoked(conn, payload.issuer_did, _day(payload.changed_at))
     elif isinstance(payload, IssuerUpsertedV1):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Response, post
@@ -15,14 +15,20 @@ from litestar.params import Body, JSONBody
 
 from b4g.core.baking import BakingError, unbake
 from b4g.core.infra.problems import ApiError
+from b4g.core.verdict import ADVISORY, Check, decide, verdict_parts
 from b4g.core.verification import VerificationResult
 from b4g.verifier.domain.summary import BadgeSummary, recipient_matches, summarize
+from b4g.verifier.domain.verdict import UnknownCheckName, requested_checks, standing
 from b4g.verifier.usecases.verification import LocalVerification
 
 
 class VerifyOptions(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
-    checks: list[str] | None = None
-    recipientEmail: str | None = msgspec.field(default=None)
+    checks: list[str] | None = None  # which checks decide `verified` (default: all of "genuine")
+    recipientEmail: str | None = None
+    # A trust policy makes the issuer's standing decide `verified` too.
+    trustPolicy: Literal["none", "registered", "qualityLabel", "qualityLabelAtIssuance"] | None = (
+        None
+    )
 
 
 class VerifyCredentialRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,17 +41,39 @@ class CheckOut(msgspec.Struct, frozen=True, kw_only=True):
     state: str
     code: str
     message: str
+    facts: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class Finding(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    code: str
+    message: str
 
 
 class VerifyCredentialResponse(msgspec.Struct, frozen=True, kw_only=True):
-    verified: bool
+    verified: bool  # the answer to the checks asked for (and the trust policy, if any)
+    genuine: bool  # authentic and valid: every check that is not about trust passed
+    standing: str  # where the issuer stands: qualityLabel, registered, notRegistered, …
     format: str
-    checks: list[str]
-    warnings: list[dict[str, str]]
-    errors: list[dict[str, str]]
+    checks: list[str]  # the checks that decided `verified` and passed
+    warnings: list[Finding]  # findings that did not decide `verified`
+    errors: list[Finding]  # the checks that decided `verified` and did not pass
     results: list[CheckOut]
     summary: BadgeSummary | None = None
     recipientMatches: bool | None = None
+
+
+class UnknownCheck(ApiError):
+    status, code, title = 400, "unknown_check", "Unknown check"
+
+
+def required_checks(options: VerifyOptions | None) -> set[str] | None:
+    if options is None:
+        return None
+    try:
+        return requested_checks(options.checks, options.trustPolicy)
+    except UnknownCheckName as exc:
+        raise UnknownCheck(str(exc)) from exc
 
 
 EXAMPLE = Example(
@@ -87,8 +115,11 @@ def verification_of(state: State) -> LocalVerification:
     description=(
         "Verifies an Open Badges 3.0 / VC credential: JSON-LD with Data Integrity proofs"
         " (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020) or a compact VC-JWT. Every"
-        " check is listed with pass, fail or could_not_check and a reason code. 200 when"
-        " verified, 422 with the same body when not."
+        " check is listed with pass, fail or could_not_check and a reason code (`ok` when it"
+        " passed). `verified` answers the checks in `options.checks` (default: every check of"
+        " `genuine`) and the `options.trustPolicy` (`registered`, `qualityLabel`,"
+        " `qualityLabelAtIssuance`); the failing ones are `errors`, every other finding a"
+        " warning. 200 when verified, 422 with the same body when not."
     ),
     status_code=200,
     responses={422: NOT_VERIFIED},
@@ -97,28 +128,35 @@ async def verify_credential(
     state: State,
     data: Annotated[VerifyCredentialRequest, Body(examples=[EXAMPLE])],
 ) -> Response[VerifyCredentialResponse]:
+    required = required_checks(data.options)
     result = await verification_of(state).verify(data.verifiableCredential)
-    body = report(result, data.options.recipientEmail if data.options else None)
-    return Response(body, status_code=200 if result.verified else 422)
+    body = report(result, data.options.recipientEmail if data.options else None, required)
+    return Response(body, status_code=200 if body.verified else 422)
 
 
-def report(result: VerificationResult, email: str | None = None) -> VerifyCredentialResponse:
+def _finding(check: Check) -> Finding:
+    return Finding(name=check.name, code=check.code, message=check.message)
+
+
+def report(
+    result: VerificationResult, email: str | None = None, required: set[str] | None = None
+) -> VerifyCredentialResponse:
+    errors, warnings = verdict_parts(result.checks, required)
+    # The checks that decided and passed, as asked (structure counts but is named only when
+    # the caller asked for it).
+    counted = (
+        {c.name for c in result.checks if c.name not in ADVISORY} if required is None else required
+    )
     return VerifyCredentialResponse(
-        verified=result.verified,
+        verified=decide(result.checks, required),
+        genuine=result.genuine,
+        standing=standing(result),
         format=result.format,
-        checks=[c.name for c in result.checks if c.state == "pass"],
-        warnings=[
-            {"name": c.name, "message": c.message}
-            for c in result.checks
-            if c.state == "could_not_check"
-        ],
-        errors=[
-            {"name": c.name, "code": c.code, "message": c.message}
-            for c in result.checks
-            if c.state == "fail"
-        ],
+        checks=sorted({c.name for c in result.checks if c.state == "pass" and c.name in counted}),
+        warnings=[_finding(c) for c in warnings],
+        errors=[_finding(c) for c in errors],
         results=[
-            CheckOut(name=c.name, state=c.state, code=c.code, message=c.message)
+            CheckOut(name=c.name, state=c.state, code=c.code, message=c.message, facts=c.facts)
             for c in result.checks
         ],
         summary=summarize(result.credential) if result.credential else None,

@@ -1,4 +1,5 @@
-"""The verifier's consumers: status lists, issuer keys and registry trust, into local state."""
+"""The verifier's consumers: status lists, issuer keys, registry trust and issuance witnesses,
+into local state."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
-from b4g.core.events.topics import ISSUER_PROFILES, ISSUER_STATUS_LISTS, REGISTRY_TRUST
+from b4g.core.events.topics import (
+    ISSUER_PROFILES,
+    ISSUER_STATUS_LISTS,
+    REGISTRY_TRUST,
+    REGISTRY_WITNESSES,
+)
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.service import Runtime
 from b4g.verifier.settings import VerifierSettings
@@ -27,7 +33,7 @@ def consumers(
             pool,
             ConsumerConfig(
                 name=LOCAL_STATE_CONSUMER,
-                topics=(ISSUER_STATUS_LISTS, ISSUER_PROFILES, REGISTRY_TRUST),
+                topics=(ISSUER_STATUS_LISTS, ISSUER_PROFILES, REGISTRY_TRUST, REGISTRY_WITNESSES),
                 bootstrap_servers=settings.kafka_bootstrap_servers,
                 topic_prefix=settings.kafka_topic_prefix,
             ),

@@ -13,7 +13,7 @@ import msgspec
 from b4g.core.models.ob3 import identity_matches
 
 
-class BadgeSummary(msgspec.Struct, frozen=True, kw_only=True):
+class BadgeSummary(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     name: str
     description: str | None = None
     image: str | None = None  # shown only when it is a data: URL (no external assets)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
 from b4g.core.events.envelope import CloudEvent
 from b4g.core.events.payloads import (
+    IssuanceWitnessedV1,
     IssuerUpsertedV1,
     StatusListPublishedV1,
     TrustUpdatedV1,
@@ -14,6 +17,7 @@ from b4g.core.events.payloads import (
 from b4g.core.infra.db import Conn
 from b4g.verifier.domain.status_lists import served_list
 from b4g.verifier.store import local_state as store
+from b4g.verifier.store import witnesses
 from b4g.verifier.store.local_state import StoredList
 
 LOCAL_STATE_CONSUMER = "verifier.local-state"
@@ -49,6 +53,11 @@ async def apply_event(conn: Conn, event: CloudEvent) -> None:
         )
     elif isinstance(payload, TrustUpdatedV1):
         await store.upsert_trust(conn, payload.did, payload.state)
+    elif isinstance(payload, IssuanceWitnessedV1):
+        seen = datetime.fromisoformat(payload.seen_at.replace("Z", "+00:00"))
+        await witnesses.upsert(
+            conn, bytes.fromhex(payload.credential_hash), payload.issuer_did, seen
+        )
     else:
         raise UnexpectedPayload(type(payload).__name__)
 

@@ -26,12 +26,13 @@ from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
 from b4g.core.proofs.vc_jwt import issuer_id
-from b4g.core.trust import TrustState
+from b4g.core.trust import TrustState, witness_hash
 from b4g.core.verification import Check, VerificationResult, Verifier
 from b4g.verifier.domain.did_documents import document_from_methods
-from b4g.verifier.domain.trust import trust_check, unknown_trust
+from b4g.verifier.domain.trust import trust_checks, unknown_trust
 from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.store import local_state as store
+from b4g.verifier.store import witnesses
 from b4g.verifier.store.registry_http import RegistryTrustClient, RegistryUnreachable
 from b4g.verifier.usecases.local_state import LOCAL_STATE_CONSUMER
 
@@ -65,6 +66,9 @@ class LocalVerification:
         self._trust: TtlCache[str, tuple[TrustState | None, float | None]] = TtlCache(
             LOCAL_STATE_TTL
         )
+        # Witnesses by credential hash and issuer: a repeated verification of one badge (the
+        # page, then the API) costs one primary-key probe a TTL, like the rest of local state.
+        self._witnesses: TtlCache[tuple[bytes, str], datetime | None] = TtlCache(LOCAL_STATE_TTL)
         self._remote = DidResolver(fetcher.fetch_json)
         self._verifier = Verifier(
             store=ContextStore(),
@@ -148,29 +152,46 @@ class LocalVerification:
                 return document
         return text
 
-    async def issuer_trust(self, credential: Mapping[str, Any]) -> Check:
-        """From the local copy of the registry's trust state (fed by b4g.registry.trust.v1),
-        or from the registry itself when that copy is stale."""
+    async def issuer_trust(self, credential: Mapping[str, Any]) -> list[Check]:
+        """From the local copy of the registry's trust state and issuance witnesses (fed by
+        b4g.registry.trust.v1 and .witnesses.v1), or from the registry itself when that copy is
+        stale."""
+        now = datetime.now(UTC)
         issuer = issuer_id(credential)
         if issuer is None:
-            return trust_check(None, now=datetime.now(UTC), issued=None)
+            return trust_checks(None, now=now, claimed=None)
+        credential_id = credential.get("id")
+        digest = witness_hash(credential_id) if isinstance(credential_id, str) else None
         found, age = await self._local_trust(issuer)
+        witnessed: datetime | None = None
         if age is not None and age <= self._max_staleness:
             state = found
+            if state is not None and digest is not None:
+                witnessed = await self._local_witness(digest, issuer)
         elif self._registry is not None:
             try:
                 state = await self._registry.trust_state(issuer)
+                if state is not None and digest is not None:
+                    witnessed = await self._registry.witnessed_at(issuer, digest)
             except RegistryUnreachable as exc:
-                return unknown_trust("registry_unreachable", f"the registry is unreachable: {exc}")
+                return unknown_trust(
+                    "registry_unreachable", f"The registry could not be reached ({exc})."
+                )
         else:
             synced = "never" if age is None else f"{age:.0f} s ago"
             return unknown_trust(
                 "trust_copy_stale",
-                f"the local copy of the registry last caught up {synced} and no registry URL "
-                "is configured",
+                f"The local copy of the registry last caught up {synced} and no registry URL "
+                "is configured.",
             )
-        issued = credential.get("validFrom") or credential.get("issuanceDate")
-        return trust_check(state, now=datetime.now(UTC), issued=_moment(issued))
+        return trust_checks(state, now=now, claimed=_claimed(credential), witnessed=witnessed)
+
+    async def _local_witness(self, digest: bytes, issuer: str) -> datetime | None:
+        async def load() -> datetime | None:
+            async with self._pool.acquire() as conn:
+                return await witnesses.witnessed_at(conn, digest, issuer)
+
+        return await self._witnesses.get_or_load((digest, issuer), load)
 
     async def _local_trust(self, did: str) -> tuple[TrustState | None, float | None]:
         """The event-fed trust state of `did` and how long ago that copy caught up."""
@@ -198,12 +219,13 @@ class LocalVerification:
         return document
 
 
-def _moment(value: Any) -> datetime | None:
-    """An issuance date, or None when it is not one (the structure check reports that)."""
-    if not isinstance(value, str):
+def _claimed(credential: Mapping[str, Any]) -> datetime | None:
+    """The issuance date the badge gives (the issuer's own claim)."""
+    issued = credential.get("validFrom") or credential.get("issuanceDate")
+    if not isinstance(issued, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(issued.replace("Z", "+00:00"))
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
