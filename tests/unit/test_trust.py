@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from b4g.core.trust import LabelInterval, TrustState, label_held_at, trusted_issuer, witness_hash
-from b4g.verifier.domain.trust import trust_checks
+from b4g.core.trust_checks import trust_checks
 
 
 def state(**changes) -> TrustState:

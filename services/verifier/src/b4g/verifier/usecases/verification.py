@@ -27,9 +27,9 @@ from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
 from b4g.core.proofs.vc_jwt import issuer_id
 from b4g.core.trust import TrustState, witness_hash
+from b4g.core.trust_checks import claimed_issuance, trust_checks, unknown_trust
 from b4g.core.verification import Check, VerificationResult, Verifier
 from b4g.verifier.domain.did_documents import document_from_methods
-from b4g.verifier.domain.trust import trust_checks, unknown_trust
 from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.store import local_state as store
 from b4g.verifier.store import witnesses
@@ -184,7 +184,9 @@ class LocalVerification:
                 f"The local copy of the registry last caught up {synced} and no registry URL "
                 "is configured.",
             )
-        return trust_checks(state, now=now, claimed=_claimed(credential), witnessed=witnessed)
+        return trust_checks(
+            state, now=now, claimed=claimed_issuance(credential), witnessed=witnessed
+        )
 
     async def _local_witness(self, digest: bytes, issuer: str) -> datetime | None:
         async def load() -> datetime | None:
@@ -217,18 +219,6 @@ class LocalVerification:
         if not isinstance(document, dict):
             raise FetchError(f"{url} is not a status-list credential")
         return document
-
-
-def _claimed(credential: Mapping[str, Any]) -> datetime | None:
-    """The issuance date the badge gives (the issuer's own claim)."""
-    issued = credential.get("validFrom") or credential.get("issuanceDate")
-    if not isinstance(issued, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(issued.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _foreign_key(controller: str, expected_controller: str | None) -> str | None:

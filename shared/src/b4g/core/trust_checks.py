@@ -10,7 +10,9 @@ back-dated badge would then borrow a label its issuer has lost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -55,6 +57,18 @@ def _held_without_break(state: TrustState, since: datetime) -> bool:
         i.status == "active" and i.end is None and _at(i.start) <= since
         for i in state.label_history
     )
+
+
+def claimed_issuance(credential: Mapping[str, Any]) -> datetime | None:
+    """The issuance date the badge gives (the issuer's own claim), when it is a full timestamp."""
+    issued = credential.get("validFrom") or credential.get("issuanceDate")
+    if not isinstance(issued, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(issued.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def trust_checks(
