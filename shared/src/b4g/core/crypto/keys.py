@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import nacl.exceptions
 import nacl.signing
 
@@ -11,6 +13,16 @@ from b4g.core.crypto.multikey import (
     encode_public,
     encode_secret,
 )
+
+
+class Signer(Protocol):
+    """What the proof suites need of an Ed25519 key: its public half and signatures. A key pair
+    in memory is one; so is a handle on a key that never leaves a hardware token."""
+
+    @property
+    def public_key(self) -> bytes: ...
+
+    def sign(self, message: bytes) -> bytes: ...
 
 
 class Ed25519KeyPair:

@@ -34,7 +34,7 @@ from typing import Any
 
 import msgspec
 
-from b4g.core.crypto.keys import Ed25519KeyPair, verify_ed25519
+from b4g.core.crypto.keys import Signer, verify_ed25519
 from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibase_encode
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.values import as_list
@@ -92,7 +92,7 @@ KeyResolver = Callable[[str, str, str | None], Awaitable[ResolvedKey | KeyResolu
 def create_proof(
     document: Mapping[str, Any],
     *,
-    key: Ed25519KeyPair,
+    key: Signer,
     verification_method: str,
     created: str,
     cryptosuite: str = RDFC,

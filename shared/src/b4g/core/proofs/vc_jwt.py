@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from b4g.core.crypto.keys import Ed25519KeyPair, verify_ed25519
+from b4g.core.crypto.keys import Signer, verify_ed25519
 from b4g.core.crypto.multibase import MultibaseError, b64url_decode, b64url_encode
 
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -87,7 +87,7 @@ def claims_for(credential: Mapping[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def sign_vc_jwt(credential: Mapping[str, Any], *, key: Ed25519KeyPair, kid: str) -> str:
+def sign_vc_jwt(credential: Mapping[str, Any], *, key: Signer, kid: str) -> str:
     header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
     payload = {**credential, **claims_for(credential)}
     signing_input = (

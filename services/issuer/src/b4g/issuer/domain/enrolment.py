@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.crypto.keys import Signer
 from b4g.core.proofs.data_integrity import JCS, add_proof, create_proof
 from b4g.issuer.domain.errors import (
     BadSubmission,
@@ -124,7 +124,7 @@ def checked_submission(challenge: Challenge, submit_to: str | None, token: str |
 
 
 def sign_challenge(
-    challenge: Challenge, pair: Ed25519KeyPair, verification_method: str, *, created: str
+    challenge: Challenge, pair: Signer, verification_method: str, *, created: str
 ) -> dict[str, Any]:
     """The challenge with one Data Integrity proof (authentication, the registry's domain and
     challenge repeated in the proof so it is bound to that registry's request)."""

@@ -1,9 +1,11 @@
-"""Envelope encryption of issuer signing keys.
+"""Custody of issuer signing keys: the `KeyProvider` the issuer signs through, and envelope
+encryption for the local one.
 
-Each secret is encrypted under its own random data key (XSalsa20-Poly1305, NaCl SecretBox); the
-data key is sealed by a `KeyProvider`. The local provider seals with a master key from settings;
-a KMS-backed provider can replace it without touching the stored ciphertexts of other keys,
-because every row records which provider key sealed its data key (`key_ref`).
+A `KeyProvider` makes new signing keys and opens stored ones for signing. The local provider
+keeps each seed encrypted under its own random data key (XSalsa20-Poly1305, NaCl SecretBox),
+the data key sealed by a master key from settings; a hardware token (`pkcs11_keys`) keeps the
+key itself and the row only names it. Every row records which provider key holds it (`key_ref`),
+so a master key can be replaced by re-wrapping data keys without touching the ciphertexts.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import nacl.exceptions
 import nacl.secret
 import nacl.utils
 
+from b4g.core.crypto.keys import Ed25519KeyPair, Signer
 from b4g.core.errors import B4GError
 
 KEY_BYTES = nacl.secret.SecretBox.KEY_SIZE  # 32
@@ -25,7 +28,7 @@ class SealingError(B4GError):
     code = "key_unsealing_failed"
 
 
-class KeyProvider(Protocol):
+class DataKeySealer(Protocol):
     """Seals and unseals data keys; what a KMS client implements."""
 
     @property
@@ -34,6 +37,15 @@ class KeyProvider(Protocol):
     def seal_data_key(self, data_key: bytes) -> bytes: ...
 
     def unseal_data_key(self, sealed: bytes, key_ref: str) -> bytes: ...
+
+
+class KeyProvider(Protocol):
+    """Makes and opens issuer signing keys; the issuer stores only what `new_signing_key`
+    returns beside the public key."""
+
+    def new_signing_key(self) -> tuple[Signer, SealedSecret]: ...
+
+    def signing_key(self, stored: SealedSecret) -> Signer: ...
 
 
 class LocalKeyProvider:
@@ -56,6 +68,13 @@ class LocalKeyProvider:
     def seal_data_key(self, data_key: bytes) -> bytes:
         return bytes(self._box.encrypt(data_key))
 
+    def new_signing_key(self) -> tuple[Signer, SealedSecret]:
+        pair = Ed25519KeyPair.generate()
+        return pair, seal(self, pair.seed)
+
+    def signing_key(self, stored: SealedSecret) -> Signer:
+        return Ed25519KeyPair.from_seed(unseal(self, stored))
+
     def unseal_data_key(self, sealed: bytes, key_ref: str) -> bytes:
         if key_ref != self._ref:
             raise SealingError(f"data key sealed by {key_ref}, this provider is {self._ref}")
@@ -75,13 +94,13 @@ class SealedSecret:
         return f"SealedSecret(key_ref={self.key_ref!r}, ciphertext=<{len(self.ciphertext)} bytes>)"
 
 
-def seal(provider: KeyProvider, secret: bytes) -> SealedSecret:
+def seal(provider: DataKeySealer, secret: bytes) -> SealedSecret:
     data_key = nacl.utils.random(KEY_BYTES)
     ciphertext = bytes(nacl.secret.SecretBox(data_key).encrypt(secret))
     return SealedSecret(ciphertext, provider.seal_data_key(data_key), provider.key_ref)
 
 
-def unseal(provider: KeyProvider, sealed: SealedSecret) -> bytes:
+def unseal(provider: DataKeySealer, sealed: SealedSecret) -> bytes:
     data_key = provider.unseal_data_key(sealed.sealed_data_key, sealed.key_ref)
     try:
         return bytes(nacl.secret.SecretBox(data_key).decrypt(sealed.ciphertext))

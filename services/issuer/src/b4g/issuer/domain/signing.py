@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.crypto.keys import Signer
 from b4g.core.proofs.data_integrity import JCS, RDFC, RdfCanonizer, add_proof, create_proof
 from b4g.core.proofs.vc_jwt import sign_vc_jwt
 from b4g.core.statuslist import status_list_credential
@@ -25,7 +25,7 @@ class Signed:
 
 def sign_credential(
     document: dict[str, Any],
-    pair: Ed25519KeyPair,
+    pair: Signer,
     verification_method: str,
     *,
     formats: tuple[str, ...],
@@ -52,7 +52,7 @@ def sign_credential(
 
 def sign_with_suite(
     document: dict[str, Any],
-    pair: Ed25519KeyPair,
+    pair: Signer,
     verification_method: str,
     *,
     cryptosuite: str,
@@ -82,7 +82,7 @@ def sign_status_list(
     purpose: str,
     bits: bytes,
     valid_from: str,
-    pair: Ed25519KeyPair,
+    pair: Signer,
     verification_method: str,
     rdf: RdfCanonizer,
 ) -> dict[str, Any]:

@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from b4g.core.crypto.keys import Ed25519KeyPair
+from b4g.core.crypto.keys import Signer
+from b4g.core.crypto.multikey import encode_public
 from b4g.core.events.payloads import IssuerUpsertedV1, VerificationMethodV1
 from b4g.core.events.topics import ISSUER_UPSERTED
 from b4g.core.infra.db import Conn
@@ -24,8 +25,8 @@ from b4g.issuer.domain.identifiers import (
     verification_method_id,
 )
 from b4g.issuer.domain.profiles import Issuer, PublicKey
-from b4g.issuer.domain.sealing import SealedSecret, seal, unseal
-from b4g.issuer.domain.signing_keys import key_pair, new_seed, public_jwk
+from b4g.issuer.domain.sealing import SealedSecret
+from b4g.issuer.domain.signing_keys import public_jwk
 from b4g.issuer.store import issuers as store
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.events import record_event
@@ -50,10 +51,11 @@ def details(issuer: store.IssuerRow, keys: list[store.KeyRow]) -> IssuerDetails:
 
 @dataclass(frozen=True, slots=True)
 class SigningKey:
-    """The active key of an issuer, unsealed for one use; never stored or logged."""
+    """The active key of an issuer, opened for one use (unsealed, or a handle on a key in a
+    token); never stored or logged."""
 
     verification_method: str
-    pair: Ed25519KeyPair
+    pair: Signer
 
     def __repr__(self) -> str:
         return f"SigningKey(verification_method={self.verification_method!r})"
@@ -70,8 +72,8 @@ async def create_issuer(
     if did_method not in DID_METHODS:
         raise InvalidRequest(f"didMethod must be one of {', '.join(DID_METHODS)}")
     issuer_id = uuid.uuid4()
-    seed = new_seed()
-    multibase = key_pair(seed).public_multibase
+    new_key = ctx.keys.new_signing_key()
+    multibase = encode_public(new_key[0].public_key)
     did = did_web_for(ctx.base_url, issuer_id) if did_method == "web" else did_key_for(multibase)
     async with ctx.pool.acquire() as conn, conn.transaction():
         issuer = await store.insert_issuer(
@@ -83,7 +85,7 @@ async def create_issuer(
             profile=profile,
             allow_suspension=allow_suspension,
         )
-        await _add_key(conn, ctx, issuer, seed)
+        await _add_key(conn, ctx, issuer, new_key)
         return await _publish(conn, ctx, issuer)
 
 
@@ -105,7 +107,7 @@ async def rotate_key(
         if issuer.did_method == "key":
             raise RotationUnsupported("a did:key is its key; create a new issuer instead")
         await store.retire_active_key(conn, issuer_id)
-        await _add_key(conn, ctx, issuer, new_seed())
+        await _add_key(conn, ctx, issuer, ctx.keys.new_signing_key())
         return await _publish(conn, ctx, await store.touch_issuer(conn, issuer_id))
 
 
@@ -123,7 +125,7 @@ async def mark_key_compromised(
             raise KeyNotFound(f"no key {key_id} for issuer {issuer_id}")
         await store.mark_compromised(conn, issuer_id, key_id)
         if before[key_id].state == "active":
-            await _add_key(conn, ctx, issuer, new_seed())
+            await _add_key(conn, ctx, issuer, ctx.keys.new_signing_key())
         return await _publish(conn, ctx, await store.touch_issuer(conn, issuer_id))
 
 
@@ -183,8 +185,8 @@ async def signing_key(conn: Conn, ctx: IssuerContext, issuer_id: uuid.UUID) -> S
 
 
 def open_signing_key(ctx: IssuerContext, key: store.KeyRow) -> SigningKey:
-    seed = unseal(ctx.keys, SealedSecret(key.sealed_seed, key.sealed_data_key, key.key_ref))
-    return SigningKey(key.verification_method, key_pair(seed))
+    stored = SealedSecret(key.sealed_seed, key.sealed_data_key, key.key_ref)
+    return SigningKey(key.verification_method, ctx.keys.signing_key(stored))
 
 
 async def _locked(conn: Conn, principal: Principal, issuer_id: uuid.UUID) -> store.IssuerRow:
@@ -195,10 +197,10 @@ async def _locked(conn: Conn, principal: Principal, issuer_id: uuid.UUID) -> sto
 
 
 async def _add_key(
-    conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow, seed: bytes
+    conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow, new_key: tuple[Signer, SealedSecret]
 ) -> store.KeyRow:
-    multibase = key_pair(seed).public_multibase
-    sealed = seal(ctx.keys, seed)
+    signer, sealed = new_key
+    multibase = encode_public(signer.public_key)
     return await store.insert_key(
         conn,
         key_id=uuid.uuid4(),
