@@ -47,11 +47,13 @@ integration: sync
 e2e: sync
 	.venv/bin/pytest tests/e2e
 
-# Test tools from Debian: chromium (browser tests) and docker-compose (validates the compose
-# file). Installed when missing and we may (root on Debian); otherwise those tests skip.
+# Test tools from Debian: chromium (browser tests), docker-compose (validates the compose
+# file) and softhsm2 (the PKCS#11 key provider's token). Installed when missing and we may (root
+# on Debian); otherwise those tests skip.
 test-tools:
 	@missing=""; for tool in chromium docker-compose; do \
 		command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	command -v softhsm2-util >/dev/null || missing="$$missing softhsm2"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \

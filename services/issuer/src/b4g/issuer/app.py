@@ -25,6 +25,7 @@ from b4g.issuer.domain.sealing import (
     LocalKeyProvider,
     insecure_dev_master_key,
 )
+from b4g.issuer.pkcs11_keys import Pkcs11KeyProvider
 from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import bulk
 from b4g.issuer.usecases.context import IssuerContext
@@ -39,21 +40,32 @@ def issuer_migrations() -> list[Migration]:
 
 
 def key_provider(settings: IssuerSettings) -> KeyProvider:
+    """Where signing keys are made and used (B4G_KEY_PROVIDER): sealed by the master key, or in
+    a PKCS#11 token (then a configured master key still opens the rows sealed before it)."""
+    if settings.key_provider != "pkcs11":
+        return master_key_provider(settings)
+    pin = settings.pkcs11_pin
+    if not pin:
+        try:
+            pin = Path(settings.pkcs11_pin_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"B4G_PKCS11_PIN_FILE cannot be read: {exc}") from exc
+    has_master = bool(settings.master_key or settings.master_key_file)
+    return Pkcs11KeyProvider(
+        settings.pkcs11_module,
+        settings.pkcs11_token_label,
+        pin,
+        fallback=master_key_provider(settings) if has_master else None,
+    )
+
+
+def master_key_provider(settings: IssuerSettings) -> LocalKeyProvider:
     """The master-key provider; refuses to run without a configured master key."""
     raw = settings.master_key.strip()
     if not raw and settings.master_key_file:
-        try:
-            raw = Path(settings.master_key_file).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"B4G_MASTER_KEY_FILE cannot be read: {exc}") from exc
+        return master_key_from_file(settings.master_key_file, "B4G_MASTER_KEY_FILE")
     if raw:
-        try:
-            key = base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise SettingsError("B4G_MASTER_KEY must be base64") from exc
-        if len(key) != KEY_BYTES:
-            raise SettingsError(f"B4G_MASTER_KEY must decode to {KEY_BYTES} bytes")
-        return LocalKeyProvider(key)
+        return LocalKeyProvider(_decode_master_key(raw, "B4G_MASTER_KEY"))
     if settings.dev_insecure_master_key:
         log.warning(
             "INSECURE: issuer signing keys are sealed with a publicly known development master "
@@ -62,6 +74,25 @@ def key_provider(settings: IssuerSettings) -> KeyProvider:
         )
         return LocalKeyProvider(insecure_dev_master_key())
     raise SettingsError("no master key configured (B4G_MASTER_KEY or B4G_MASTER_KEY_FILE)")
+
+
+def master_key_from_file(path: str, what: str) -> LocalKeyProvider:
+    """A master key from a file holding its base64 (`what` names the setting or option)."""
+    try:
+        raw = Path(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{what} cannot be read: {exc}") from exc
+    return LocalKeyProvider(_decode_master_key(raw, what))
+
+
+def _decode_master_key(raw: str, what: str) -> bytes:
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SettingsError(f"{what} must hold base64") from exc
+    if len(key) != KEY_BYTES:
+        raise SettingsError(f"{what} must decode to {KEY_BYTES} bytes")
+    return key
 
 
 def build_context(runtime: Runtime[IssuerSettings]) -> IssuerContext:

@@ -16,6 +16,14 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     master_key_file: str = ""
     # Development only: derive a fixed master key instead of refusing to start (loud warning).
     dev_insecure_master_key: bool = False
+    # Where signing keys live: "local" (sealed by the master key, in the database) or "pkcs11"
+    # (generated and used inside a PKCS#11 token: the module's path, the token's label and
+    # its user PIN, or a file holding the PIN).
+    key_provider: str = "local"
+    pkcs11_module: str = ""
+    pkcs11_token_label: str = ""
+    pkcs11_pin: str = ""
+    pkcs11_pin_file: str = ""
     # Where the verifier serves status lists: credentials point at `<this>/status/<list-id>`.
     verifier_base_url: str = "http://127.0.0.1:8002"
     # How many indexes of each list are handed out before a new list is opened. The encoded
@@ -50,7 +58,17 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         # Checked when settings load, so a misconfigured process stops before it starts anything.
-        if not (self.master_key or self.master_key_file or self.dev_insecure_master_key):
+        if self.key_provider not in ("local", "pkcs11"):
+            raise ValueError("B4G_KEY_PROVIDER must be local or pkcs11")
+        if self.key_provider == "pkcs11":
+            if not (self.pkcs11_module and self.pkcs11_token_label):
+                raise ValueError(
+                    "B4G_KEY_PROVIDER=pkcs11 needs B4G_PKCS11_MODULE (the token's library) "
+                    "and B4G_PKCS11_TOKEN_LABEL"
+                )
+            if not (self.pkcs11_pin or self.pkcs11_pin_file):
+                raise ValueError("B4G_KEY_PROVIDER=pkcs11 needs B4G_PKCS11_PIN or _PIN_FILE")
+        elif not (self.master_key or self.master_key_file or self.dev_insecure_master_key):
             raise ValueError(
                 "no master key: set B4G_MASTER_KEY (base64 of 32 random bytes, e.g. "
                 "`head -c32 /dev/urandom | base64`) or B4G_MASTER_KEY_FILE; for local "
