@@ -11,6 +11,10 @@ b4g-issuer create-label-issuer [--name NAME]
                                            B4G_LABEL_* ids and the platform's token once
 b4g-issuer list-keys --platform ID         the platform's keys (never their secrets)
 b4g-issuer revoke-key --platform ID KEY_ID revoke a key
+b4g-issuer rewrap-keys --new-master-key-file PATH
+                                           re-seal every sealed signing key under a new
+                                           master key (one transaction; safe to repeat);
+                                           then run the issuers with that key
 
 The operator commands use B4G_DATABASE_URL, or else the database of the local stack `make run`
 keeps running (recorded in its state folder, `.b4g/`); they say which on standard error.
@@ -35,11 +39,18 @@ from b4g.core.infra.serve import serve
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.core.jsonld.canon import rdf_canonizer
 from b4g.core.jsonld.documents import ContextStore
-from b4g.issuer.app import issuer_migrations, key_provider, service_spec
+from b4g.issuer.app import (
+    issuer_migrations,
+    key_provider,
+    master_key_from_file,
+    master_key_provider,
+    service_spec,
+)
 from b4g.issuer.domain.access import ALL_SCOPES, UnknownScopeError
 from b4g.issuer.domain.errors import IssuerError
+from b4g.issuer.domain.sealing import SealingError
 from b4g.issuer.settings import IssuerSettings
-from b4g.issuer.usecases import label_issuer, platforms
+from b4g.issuer.usecases import key_rewrap, label_issuer, platforms
 from b4g.issuer.usecases.context import IssuerContext
 
 
@@ -69,7 +80,32 @@ def _parser() -> argparse.ArgumentParser:
     revoke_key = commands.add_parser("revoke-key", help="revoke an API key")
     revoke_key.add_argument("--platform", required=True, type=uuid.UUID)
     revoke_key.add_argument("key_id")
+    rewrap = commands.add_parser(
+        "rewrap-keys", help="re-seal every sealed signing key under a new master key"
+    )
+    rewrap.add_argument(
+        "--new-master-key-file", required=True, help="a file holding the new key's base64"
+    )
     return parser
+
+
+def _rewrap(settings: IssuerSettings, new_key_file: str) -> dict[str, Any]:
+    current = master_key_provider(settings)  # the master key the service runs with
+    new = master_key_from_file(new_key_file, "--new-master-key-file")
+
+    def progress(done: int, total: int) -> None:
+        print(f"b4g-issuer: {done} of {total} keys checked", file=sys.stderr)
+
+    counts = asyncio.run(
+        _with_pool(settings, lambda p: key_rewrap.rewrap_keys(p, current, new, progress))
+    )
+    return {
+        "rewrapped": counts.rewrapped,
+        "alreadyUnderNewKey": counts.already,
+        "heldInToken": counts.in_token,
+        "newKeyRef": new.key_ref,
+        "note": "run the issuers with the new master key now; the old one opens no key",
+    }
 
 
 async def _with_pool(
@@ -160,6 +196,8 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
             },
             "note": "store this token now: it is not shown again; enrol the issuer with b4g enrol",
         }
+    if args.command == "rewrap-keys":
+        return _rewrap(settings, args.new_master_key_file)
     if args.command == "list-keys":
         rows = asyncio.run(
             _with_pool(settings, lambda p: platforms.list_api_keys(p, args.platform))
@@ -182,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         operator = operator_env("issuer")
         print(f"b4g-issuer: {operator.note}", file=sys.stderr)
         result = _admin(args, load_settings(IssuerSettings, operator.env))
-    except (SettingsError, IssuerError, UnknownScopeError, NoDatabase) as exc:
+    except (SettingsError, IssuerError, SealingError, UnknownScopeError, NoDatabase) as exc:
         print(f"b4g-issuer: {exc}", file=sys.stderr)
         return 2
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
