@@ -6,66 +6,26 @@ Skipped when Debian's softhsm2 is not installed (`make test` installs it when ru
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from test_issuer_issuance import setup_issuer, vc_jwt_verifies, verify
 from test_issuer_support import issuer_app
 
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.issuer.settings import IssuerSettings
+from tests.support.softhsm import PIN, TOKEN, hsm_settings, init_token, softhsm_module
 
 pytestmark = pytest.mark.integration
-
-MODULE_PATHS = (
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-)
-TOKEN = "b4g-test"
-PIN = "246813"
-PINS = ("--pin", PIN, "--so-pin", "13572468")  # the security officer's PIN is unused here
-
-
-def _module() -> str | None:
-    return next((path for path in MODULE_PATHS if Path(path).exists()), None)
 
 
 @pytest.fixture(scope="module")
 def token(tmp_path_factory):
-    """A fresh SoftHSM2 token in a temporary folder. SoftHSM reads SOFTHSM2_CONF once, when the
-    library is first loaded in this process, so one token serves the module."""
-    module = _module()
-    if module is None or shutil.which("softhsm2-util") is None:
-        pytest.skip("Debian's softhsm2 is not installed (make test installs it when run as root)")
-    folder = tmp_path_factory.mktemp("softhsm")
-    (folder / "tokens").mkdir()
-    conf = folder / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
-        "log.level = ERROR\n"
-    )
+    """A fresh SoftHSM2 token. SoftHSM reads SOFTHSM2_CONF once, when the library is first
+    loaded in this process, so one token serves the module."""
+    module = softhsm_module()
+    conf = init_token(tmp_path_factory.mktemp("softhsm"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOFTHSM2_CONF", str(conf))
-        subprocess.run(
-            ["softhsm2-util", "--init-token", "--free", "--label", TOKEN, *PINS],
-            check=True,
-            capture_output=True,
-            env=os.environ,
-        )
         yield module
-
-
-def hsm_settings(module: str, **extra: str) -> dict[str, str]:
-    return {
-        "key_provider": "pkcs11",
-        "pkcs11_module": module,
-        "pkcs11_token_label": TOKEN,
-        "pkcs11_pin": PIN,
-        **extra,
-    }
 
 
 async def test_keys_made_and_used_in_the_token(stack, prefix, token):

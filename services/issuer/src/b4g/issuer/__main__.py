@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -209,12 +210,32 @@ def _admin(args: argparse.Namespace, settings: IssuerSettings) -> dict[str, Any]
     return _key_json(row)
 
 
+def _token_opens_in_child(settings: IssuerSettings) -> bool:
+    """Checks the PKCS#11 settings in a short-lived child: a PKCS#11 library must not be
+    initialised in a process that then forks, so each worker opens the token itself."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            key_provider(settings)
+        except SettingsError as exc:
+            print(f"b4g-issuer: {exc}", file=sys.stderr)
+            os._exit(2)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in (None, "serve"):
             settings = load_settings(IssuerSettings)
-            key_provider(settings)  # refuse to start without a master key, before binding a port
+            # Refuse to start without a usable key provider, before binding a port.
+            if settings.key_provider == "pkcs11" and settings.workers > 1:
+                if not _token_opens_in_child(settings):
+                    return 2
+            else:
+                key_provider(settings)
             serve(service_spec(), settings)
             return 0
         operator = operator_env("issuer")
