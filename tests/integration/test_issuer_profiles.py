@@ -9,10 +9,10 @@ import uuid
 import pytest
 from test_issuer_support import ISSUER_BASE, issuer_app
 
+from b4g.core.crypto.keys import Ed25519KeyPair
 from b4g.core.events.envelope import decode_event
-from b4g.issuer.app import key_provider
+from b4g.issuer.app import master_key_provider
 from b4g.issuer.domain.sealing import SealedSecret, unseal
-from b4g.issuer.domain.signing_keys import key_pair
 
 pytestmark = pytest.mark.integration
 
@@ -182,7 +182,7 @@ async def test_signing_keys_never_appear_in_responses_or_logs(stack, prefix, cap
 
 async def _unsealed_secrets(app, issuer_id):
     """The seeds, opened the way the service does, to prove they never leak (test only)."""
-    provider = key_provider(app.client.app.state.runtime.settings)
+    provider = master_key_provider(app.client.app.state.runtime.settings)
     async with app.pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT sealed_seed, sealed_data_key, key_ref FROM issuer_keys WHERE issuer_id = $1",
@@ -194,5 +194,5 @@ async def _unsealed_secrets(app, issuer_id):
             provider,
             SealedSecret(bytes(row["sealed_seed"]), bytes(row["sealed_data_key"]), row["key_ref"]),
         )
-        found.append((seed, key_pair(seed).secret_multibase))
+        found.append((seed, Ed25519KeyPair.from_seed(seed).secret_multibase))
     return found
