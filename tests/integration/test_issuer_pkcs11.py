@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 from test_issuer_issuance import setup_issuer, vc_jwt_verifies, verify
-from test_issuer_support import issuer_app
+from test_issuer_rewrap import issuer_on
+from test_issuer_support import MASTER_KEY, issuer_app
 
 from b4g.core.infra.settings import SettingsError, load_settings
 from b4g.issuer.settings import IssuerSettings
@@ -103,6 +104,37 @@ async def test_rotation_makes_the_new_key_in_the_token(stack, prefix, token):
                 "SELECT key_ref FROM issuer_keys WHERE issuer_id = $1", issuer["id"]
             )
         assert len(refs) == 2 and all(r["key_ref"].startswith("pkcs11:") for r in refs)
+
+
+async def test_keys_sealed_before_the_switch_keep_signing(stack, prefix, token):
+    """Switching a running deployment to the token: with the master key still configured, an
+    issuer's sealed key signs on; its next key (rotation) is made in the token."""
+    url = await stack.new_database("issuer")
+    try:
+        async with issuer_on(stack, prefix, url, MASTER_KEY) as app:
+            _, auth = await app.platform()
+            issuer, achievement = await setup_issuer(app, auth)
+        body = {"achievementId": achievement["id"], "recipient": {"email": "s@example.org"}}
+        url_issue = f"/issuers/{issuer['id']}/credentials"
+        async with issuer_on(stack, prefix, url, MASTER_KEY, **hsm_settings(token)) as app:
+            sealed = (await app.client.post(url_issue, json=body, headers=auth)).json()
+            rotated = await app.client.post(f"/issuers/{issuer['id']}/keys/rotate", headers=auth)
+            assert rotated.status_code in (200, 201), rotated.text
+            in_token = (await app.client.post(url_issue, json=body, headers=auth)).json()
+            for issued in (sealed, in_token):
+                assert await verify(app.client, issued["credential"]) == [
+                    (True, "ok", "eddsa-rdfc-2022")
+                ]
+            async with app.pool.acquire() as conn:
+                refs = await conn.fetch(
+                    "SELECT key_ref, state FROM issuer_keys WHERE issuer_id = $1"
+                    " ORDER BY created_at",
+                    issuer["id"],
+                )
+        assert [r["key_ref"].split(":", 1)[0] for r in refs] == ["local", "pkcs11"]
+        assert [r["state"] for r in refs] == ["retired", "active"]
+    finally:
+        await stack.drop(url)
 
 
 def test_misconfiguration_fails_in_one_line(token):

@@ -33,7 +33,9 @@ NEW_KEY = bytes(range(100, 132))
 
 
 @contextlib.asynccontextmanager
-async def issuer_on(stack: Any, prefix: str, url: str, master_key: str) -> AsyncIterator[Harness]:
+async def issuer_on(
+    stack: Any, prefix: str, url: str, master_key: str, **overrides: Any
+) -> AsyncIterator[Harness]:
     """The issuer in-process on an existing database, so it can be restarted with another key."""
     settings = load_settings(
         IssuerSettings,
@@ -46,6 +48,7 @@ async def issuer_on(stack: Any, prefix: str, url: str, master_key: str) -> Async
         master_key=master_key,
         public_base_url=ISSUER_BASE,
         verifier_base_url=VERIFIER_BASE,
+        **overrides,
     )
     app = create_app(service_spec(), settings, setup_telemetry("issuer"))
     async with AsyncTestClient(app, base_url="http://testserver.local") as client:
