@@ -59,9 +59,9 @@ async def issuer_on(
             await pool.close()
 
 
-async def rewrap(url: str, key_file: str) -> tuple[int, dict[str, Any], str]:
+async def rewrap(url: str, key_file: str, **settings: str) -> tuple[int, dict[str, Any], str]:
     """The command as an operator runs it, with the service's master key in its environment."""
-    env = {**os.environ, "B4G_DATABASE_URL": url, "B4G_MASTER_KEY": MASTER_KEY}
+    env = {**os.environ, "B4G_DATABASE_URL": url, "B4G_MASTER_KEY": MASTER_KEY, **settings}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *("-m", "b4g.issuer", "rewrap-keys", "--new-master-key-file", key_file),
@@ -172,5 +172,45 @@ async def test_rewrap_refuses_and_writes_nothing_when_a_row_does_not_open(stack,
 
         code, _, err = await rewrap(url, str(tmp_path / "missing"))
         assert code == 2 and "--new-master-key-file cannot be read" in err
+    finally:
+        await stack.drop(url)
+
+
+async def test_rotation_without_downtime_through_the_previous_master_key(stack, prefix, tmp_path):
+    """Restart on the new key with the old one as B4G_PREVIOUS_MASTER_KEY_FILE (it only opens),
+    re-wrap while the issuer serves, then drop the old key: every step issues."""
+    new_b64 = base64.b64encode(NEW_KEY).decode()
+    (old_file := tmp_path / "old-master-key").write_text(MASTER_KEY)
+    (new_file := tmp_path / "new-master-key").write_text(new_b64)
+    url = await stack.new_database("issuer")
+    try:
+        async with issuer_on(stack, prefix, url, MASTER_KEY) as app:
+            _, auth = await app.platform()
+            first, first_achievement = await setup_issuer(app, auth)
+
+        def issue(app, issuer, achievement):
+            body = {"achievementId": achievement["id"], "recipient": {"email": "z@example.org"}}
+            return app.client.post(f"/issuers/{issuer['id']}/credentials", json=body, headers=auth)
+
+        during = str(old_file)
+        async with issuer_on(stack, prefix, url, new_b64, previous_master_key_file=during) as app:
+            assert (await issue(app, first, first_achievement)).status_code == 201
+            second, second_achievement = await setup_issuer(app, auth, name="Made meanwhile")
+            code, counts, err = await rewrap(
+                url, str(new_file), B4G_MASTER_KEY=new_b64, B4G_PREVIOUS_MASTER_KEY_FILE=during
+            )
+            assert code == 0, err
+            assert (counts["rewrapped"], counts["alreadyUnderNewKey"]) == (1, 1)
+            assert (await issue(app, first, first_achievement)).status_code == 201
+
+        async with issuer_on(stack, prefix, url, new_b64) as app:
+            for issuer, achievement in ((first, first_achievement), (second, second_achievement)):
+                response = await issue(app, issuer, achievement)
+                assert response.status_code == 201, response.text
+                assert await verify(app.client, response.json()["credential"]) == [
+                    (True, "ok", "eddsa-rdfc-2022")
+                ]
+            rows = await sealed_rows(app.pool)
+        assert {row.key_ref for row in rows} == {LocalKeyProvider(NEW_KEY).key_ref}
     finally:
         await stack.drop(url)

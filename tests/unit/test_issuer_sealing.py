@@ -55,3 +55,17 @@ def test_reprs_show_no_key_material():
     assert MASTER.hex() not in repr(provider) and "top secret" not in repr(sealed)
     with pytest.raises(ValueError, match="32 bytes"):
         LocalKeyProvider(b"short")
+
+
+def test_a_previous_master_key_only_opens():
+    old = LocalKeyProvider(MASTER)
+    sealed_before = seal(old, b"seed" * 8)
+    both = LocalKeyProvider(bytes(32), previous=[MASTER])
+    assert both.key_ref != old.key_ref
+    assert unseal(both, sealed_before) == b"seed" * 8
+    sealed_now = seal(both, b"next" * 8)
+    assert sealed_now.key_ref == both.key_ref == LocalKeyProvider(bytes(32)).key_ref
+    with pytest.raises(SealingError):
+        unseal(old, sealed_now)
+    with pytest.raises(ValueError, match="32 bytes"):
+        LocalKeyProvider(MASTER, previous=[b"short"])

@@ -62,10 +62,15 @@ def key_provider(settings: IssuerSettings) -> KeyProvider:
 def master_key_provider(settings: IssuerSettings) -> LocalKeyProvider:
     """The master-key provider; refuses to run without a configured master key."""
     raw = settings.master_key.strip()
+    previous = []
+    if settings.previous_master_key_file:
+        path, what = settings.previous_master_key_file, "B4G_PREVIOUS_MASTER_KEY_FILE"
+        previous.append(_decode_master_key(_read_key_file(path, what), what))
     if not raw and settings.master_key_file:
-        return master_key_from_file(settings.master_key_file, "B4G_MASTER_KEY_FILE")
+        raw = _read_key_file(settings.master_key_file, "B4G_MASTER_KEY_FILE")
+        return LocalKeyProvider(_decode_master_key(raw, "B4G_MASTER_KEY_FILE"), previous)
     if raw:
-        return LocalKeyProvider(_decode_master_key(raw, "B4G_MASTER_KEY"))
+        return LocalKeyProvider(_decode_master_key(raw, "B4G_MASTER_KEY"), previous)
     if settings.dev_insecure_master_key:
         log.warning(
             "INSECURE: issuer signing keys are sealed with a publicly known development master "
@@ -78,11 +83,14 @@ def master_key_provider(settings: IssuerSettings) -> LocalKeyProvider:
 
 def master_key_from_file(path: str, what: str) -> LocalKeyProvider:
     """A master key from a file holding its base64 (`what` names the setting or option)."""
+    return LocalKeyProvider(_decode_master_key(_read_key_file(path, what), what))
+
+
+def _read_key_file(path: str, what: str) -> str:
     try:
-        raw = Path(path).read_text(encoding="ascii").strip()
+        return Path(path).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{what} cannot be read: {exc}") from exc
-    return LocalKeyProvider(_decode_master_key(raw, what))
 
 
 def _decode_master_key(raw: str, what: str) -> bytes:

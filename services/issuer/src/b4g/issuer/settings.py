@@ -14,6 +14,8 @@ class IssuerSettings(BaseSettings, frozen=True, kw_only=True):
     # Envelope encryption of issuer signing keys: base64 of 32 bytes, or a file holding it.
     master_key: str = ""
     master_key_file: str = ""
+    # While replacing the master key: a file holding the previous one, which then only opens.
+    previous_master_key_file: str = ""
     # Development only: derive a fixed master key instead of refusing to start (loud warning).
     dev_insecure_master_key: bool = False
     # Where signing keys live: "local" (sealed by the master key, in the database) or "pkcs11"

@@ -11,6 +11,7 @@ so a master key can be replaced by re-wrapping data keys without touching the ci
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,14 +50,17 @@ class KeyProvider(Protocol):
 
 
 class LocalKeyProvider:
-    """Seals data keys with a 32-byte master key held in process memory."""
+    """Seals data keys with a 32-byte master key held in process memory. `previous` master keys
+    only open (while `rewrap-keys` moves their rows to the current one, without downtime)."""
 
-    def __init__(self, master_key: bytes) -> None:
-        if len(master_key) != KEY_BYTES:
-            raise ValueError(f"the master key must be {KEY_BYTES} bytes, got {len(master_key)}")
+    def __init__(self, master_key: bytes, previous: Sequence[bytes] = ()) -> None:
+        for key in (master_key, *previous):
+            if len(key) != KEY_BYTES:
+                raise ValueError(f"the master key must be {KEY_BYTES} bytes, got {len(key)}")
         self._box = nacl.secret.SecretBox(master_key)
-        # Names the master key without revealing it, so rows sealed by another key are refused.
-        self._ref = "local:" + hashlib.sha256(b"b4g-master-key-ref" + master_key).hexdigest()[:16]
+        self._ref = _ref_of(master_key)
+        self._openers = {_ref_of(key): nacl.secret.SecretBox(key) for key in previous}
+        self._openers[self._ref] = self._box
 
     def __repr__(self) -> str:
         return f"LocalKeyProvider(key_ref={self._ref!r})"
@@ -76,12 +80,18 @@ class LocalKeyProvider:
         return Ed25519KeyPair.from_seed(unseal(self, stored))
 
     def unseal_data_key(self, sealed: bytes, key_ref: str) -> bytes:
-        if key_ref != self._ref:
+        box = self._openers.get(key_ref)
+        if box is None:
             raise SealingError(f"data key sealed by {key_ref}, this provider is {self._ref}")
         try:
-            return bytes(self._box.decrypt(sealed))
+            return bytes(box.decrypt(sealed))
         except nacl.exceptions.CryptoError as exc:
             raise SealingError("sealed data key does not open") from exc
+
+
+def _ref_of(master_key: bytes) -> str:
+    """Names a master key without revealing it, so rows sealed by another key are refused."""
+    return "local:" + hashlib.sha256(b"b4g-master-key-ref" + master_key).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
