@@ -1,7 +1,9 @@
-"""Two issuer processes on one database and one broker, one killed (SIGKILL) under concurrent
-issuance: clients retry on the other with the same Idempotency-Key, and afterwards each
-acknowledged key has exactly one credential, none is lost, and the survivor's relay publishes
-every event (the dead replica's outbox shards are released with its connections)."""
+"""Two issuer and two registry processes (each pair on one database) and one broker; one of each
+killed (SIGKILL) under concurrent issuance. Clients retry on the other issuer with the same
+Idempotency-Key. Afterwards each acknowledged key has exactly one credential, none is lost, the
+surviving issuer's relay publishes every event (the dead one's outbox shards are released with
+its connections), and the surviving registry, taking over the dead one's partitions, has counted
+every credential exactly once (its activity counter would show a double effect)."""
 
 from __future__ import annotations
 
@@ -33,8 +35,12 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
 ) -> None:
     monkeypatch.setenv("B4G_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     url = await stack.new_database("replicas")
+    registry_url = await stack.new_database("replicas_registry")
     first, first_base = start_service("issuer", url, stack.bootstrap, prefix)
     second, second_base = start_service("issuer", url, stack.bootstrap, prefix)
+    registries = [
+        start_service("registry", registry_url, stack.bootstrap, prefix)[0] for _ in range(2)
+    ]
     try:
         platform = issuer_cli(url, "create-platform", "Replica platform")["platformId"]
         token = issuer_cli(url, "create-key", "--platform", platform)["token"]
@@ -81,7 +87,9 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         loaders = [asyncio.create_task(load(lane)) for lane in range(8)]
         await asyncio.sleep(2.0)
         first.kill()  # SIGKILL mid-load: no shutdown, no offsets or rows handed over
+        registries[0].kill()  # with uncommitted offsets: its partitions are read again
         first.wait()
+        registries[0].wait()
         killed.set()
         await asyncio.sleep(2.0)
         done.set()
@@ -107,8 +115,31 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         assert ids <= stored, "an acknowledged credential is missing"
         assert len(stored) == len(acknowledged), "a key was issued twice"
         assert events == len(stored), "every credential's event is published once"
-        print(f"{len(acknowledged)} credentials issued across the kill, each once")
+        counted = await registry_count(registry_url, len(stored))
+        assert counted == len(stored), f"the registry counted {counted} of {len(stored)}"
+        print(f"{len(acknowledged)} credentials issued across the kills, each once, each counted")
     finally:
-        for proc in (first, second):
+        for proc in (first, second, *registries):
             proc.kill()
             proc.wait()
+
+
+async def registry_count(url: str, expected: int, timeout: float = 90.0) -> int:
+    """The registry's count of issued credentials once it reaches `expected` (or the timeout:
+    the dead member's partitions move after the consumer session times out)."""
+    conn = await asyncpg.connect(url)
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                counted: int = await conn.fetchval(
+                    "SELECT coalesce(sum(issued), 0) FROM issuer_activity"
+                )
+                if counted >= expected:
+                    await asyncio.sleep(2.0)  # anything applied twice would show by now
+                    final: int = await conn.fetchval(
+                        "SELECT coalesce(sum(issued), 0) FROM issuer_activity"
+                    )
+                    return final
+                await asyncio.sleep(0.5)
+    finally:
+        await conn.close()
