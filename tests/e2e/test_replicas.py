@@ -1,9 +1,10 @@
-"""Two issuer and two registry processes (each pair on one database) and one broker; one of each
-killed (SIGKILL) under concurrent issuance. Clients retry on the other issuer with the same
+"""Two processes of each service (each pair on one database) and one broker; one of each killed
+(SIGKILL) under concurrent issuance. Clients retry on the other issuer with the same
 Idempotency-Key. Afterwards each acknowledged key has exactly one credential, none is lost, the
 surviving issuer's relay publishes every event (the dead one's outbox shards are released with
 its connections), and the surviving registry, taking over the dead one's partitions, has counted
-every credential exactly once (its activity counter would show a double effect)."""
+every credential exactly once (its activity counter would show a double effect); revocations
+made after the kills reach the surviving verifier within seconds."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from b4g.core.events.topics import ISSUER_CREDENTIALS
+from b4g.core.infra.devstack import free_port
 from tests.e2e.test_services import issuer_cli, start_service
 from tests.support.outage import wait_until_drained
 
@@ -36,6 +38,18 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
     monkeypatch.setenv("B4G_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
     url = await stack.new_database("replicas")
     registry_url = await stack.new_database("replicas_registry")
+    verifier_url = await stack.new_database("replicas_verifier")
+    # Both verifiers answer for one public URL, the survivor's: status lists point there.
+    verifier_port = free_port()
+    verifier_base = f"http://127.0.0.1:{verifier_port}"
+    shared = {"B4G_PUBLIC_BASE_URL": verifier_base}
+    verifiers = [
+        start_service("verifier", verifier_url, stack.bootstrap, prefix, extra_env=shared)[0],
+        start_service(
+            "verifier", verifier_url, stack.bootstrap, prefix, extra_env=shared, port=verifier_port
+        )[0],
+    ]
+    monkeypatch.setenv("B4G_VERIFIER_BASE_URL", verifier_base)
     first, first_base = start_service("issuer", url, stack.bootstrap, prefix)
     second, second_base = start_service("issuer", url, stack.bootstrap, prefix)
     registries = [
@@ -55,6 +69,7 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         ).json()
         body = {"achievementId": achievement["id"], "recipient": {"email": "r@example.org"}}
         acknowledged: dict[str, str] = {}  # Idempotency-Key → credential id
+        documents: dict[str, dict[str, Any]] = {}  # credential id → the signed credential
         done = asyncio.Event()
         killed = asyncio.Event()
 
@@ -74,7 +89,9 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
                     continue
                 assert answer.status_code in (201, 503), answer.text
                 if answer.status_code == 201:
-                    return str(answer.json()["id"])
+                    issued = answer.json()
+                    documents[issued["credentialId"]] = issued["credential"]
+                    return str(issued["id"])
             raise AssertionError("unreachable")
 
         async def load(lane: int) -> None:
@@ -88,12 +105,32 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         await asyncio.sleep(2.0)
         first.kill()  # SIGKILL mid-load: no shutdown, no offsets or rows handed over
         registries[0].kill()  # with uncommitted offsets: its partitions are read again
-        first.wait()
-        registries[0].wait()
+        verifiers[0].kill()
+        for proc in (first, registries[0], verifiers[0]):
+            proc.wait()
         killed.set()
         await asyncio.sleep(2.0)
         done.set()
         await asyncio.gather(*loaders)
+        revoked = list(documents)[:5]
+        for credential_id in revoked:
+            answer = await clients[1].post(f"/credentials/{credential_id}/revoke", json={})
+            assert answer.status_code == 200, answer.text
+        async with httpx.AsyncClient(base_url=verifier_base, timeout=10) as verifier:
+
+            async def all_revoked() -> bool:
+                for credential_id in revoked:
+                    found = await verifier.post(
+                        "/credentials/verify",
+                        json={"verifiableCredential": documents[credential_id]},
+                    )
+                    if not any(e["code"] == "revoked" for e in found.json()["errors"]):
+                        return False
+                return True
+
+            async with asyncio.timeout(30):
+                while not await all_revoked():
+                    await asyncio.sleep(0.2)
         for client in clients:
             await client.aclose()
 
@@ -114,12 +151,13 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         assert len(ids) == len(acknowledged), "two keys were answered with one credential"
         assert ids <= stored, "an acknowledged credential is missing"
         assert len(stored) == len(acknowledged), "a key was issued twice"
-        assert events == len(stored), "every credential's event is published once"
+        # One credential.issued per credential, and one status change per revocation.
+        assert events == len(stored) + len(revoked), "every event is published once"
         counted = await registry_count(registry_url, len(stored))
         assert counted == len(stored), f"the registry counted {counted} of {len(stored)}"
         print(f"{len(acknowledged)} credentials issued across the kills, each once, each counted")
     finally:
-        for proc in (first, second, *registries):
+        for proc in (first, second, *registries, *verifiers):
             proc.kill()
             proc.wait()
 
