@@ -30,6 +30,7 @@ from b4g.issuer.settings import IssuerSettings
 from b4g.issuer.usecases import bulk
 from b4g.issuer.usecases.context import IssuerContext
 from b4g.issuer.usecases.issuance_queue import IssuanceBatcher
+from b4g.issuer.usecases.republish import republish_state
 from b4g.issuer.usecases.status_publishing import run_publisher
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def service_spec() -> ServiceSpec[IssuerSettings, IssuerContext]:
         version="0.1.0",
         route_handlers=ROUTES,
         build_context=open_context,
+        republish=republish_state,
         public_paths=(r"/issuers/[^/]+/(did|jwks)\.json",),
         migrations=issuer_migrations(),
         background=loops,

@@ -15,6 +15,7 @@ from b4g.registry.consumers.expiry import expiry_loops
 from b4g.registry.consumers.issuer_events import consumers
 from b4g.registry.settings import RegistrySettings
 from b4g.registry.usecases.context import RegistryContext, registry_context
+from b4g.registry.usecases.republish import republish_state
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def service_spec() -> ServiceSpec[RegistrySettings, RegistryContext]:
         version="0.1.0",
         route_handlers=ROUTES,
         build_context=build_registry_context,
+        republish=republish_state,
         public_paths=(
             r"/trust/.+",
             r"/directory",

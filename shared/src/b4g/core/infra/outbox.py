@@ -13,7 +13,7 @@ import logging
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,8 +141,12 @@ class OutboxRelay:
         config: RelayConfig,
         producer_factory: ProducerFactory,
         tracer: trace.Tracer,
+        on_broker_loss: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self._pool = pool
+        # Publishes the service's current state of compacted topics again (older than the rows
+        # the outbox still keeps) once the broker is found to have lost events.
+        self._on_broker_loss = on_broker_loss
         self._config = config
         self._producer_factory = producer_factory
         self._tracer = tracer
@@ -210,6 +214,8 @@ class OutboxRelay:
         async with self._pool.acquire() as conn:
             again: int = await conn.fetchval(_REPUBLISH)
         self._memory.forget()
+        if self._on_broker_loss is not None:
+            again += await self._on_broker_loss()
         self.republished += again
         log.error(
             "outbox relay: the broker lost events it had acknowledged; publishing again",

@@ -125,6 +125,9 @@ class ServiceSpec(Generic[S, C]):
     extra_state: dict[str, Any] = field(default_factory=dict)
     # Paths (regular expressions, whole path) anyone may call: CORS and a rate limit per client.
     public_paths: Sequence[str] = ()
+    # Enqueues the current state of the service's compacted topics again (status lists,
+    # profiles, trust), when the broker turns out to have lost events; returns how many.
+    republish: Callable[[C], Awaitable[int]] | None = None
 
 
 def provide_context(state: State) -> Any:
@@ -239,6 +242,7 @@ async def _start(spec: ServiceSpec[S, C], runtime: Runtime[S]) -> None:
             ),
             lambda: new_producer(settings.kafka_bootstrap_servers),
             runtime.telemetry.tracer("b4g.outbox"),
+            on_broker_loss=_bound(spec.republish, context),
         )
         runtime.supervise("outbox relay", relay.run, relay.health, stoppable=True)
     if settings.run_consumers and spec.consumers is not None:
@@ -248,6 +252,14 @@ async def _start(spec: ServiceSpec[S, C], runtime: Runtime[S]) -> None:
     if spec.background is not None:
         for loop in spec.background(runtime, context):
             runtime.supervise(loop.name, loop.run)
+
+
+def _bound(
+    republish: Callable[[C], Awaitable[int]] | None, context: C
+) -> Callable[[], Awaitable[int]] | None:
+    if republish is None:
+        return None
+    return lambda: republish(context)
 
 
 async def _ensure_topics(settings: BaseSettings) -> None:

@@ -228,3 +228,8 @@ def _key(row: asyncpg.Record) -> KeyRow:
         retired_at=row["retired_at"],
         compromised_at=row["compromised_at"],
     )
+
+
+async def all_issuers(conn: Conn) -> list[IssuerRow]:
+    """Every issuer profile (for publishing the current state again after a broker lost it)."""
+    return [_issuer(row) for row in await conn.fetch("SELECT * FROM issuers ORDER BY id")]

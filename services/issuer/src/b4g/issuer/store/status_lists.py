@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from b4g.core.infra.db import Conn
 
 
@@ -204,3 +206,19 @@ async def save_list(
         version,
         credential,
     )
+
+
+class PublishedList(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    purpose: str
+    version: int
+    credential: dict[str, Any]
+
+
+async def published_lists(conn: Conn) -> list[PublishedList]:
+    """Every list's latest signed credential (for publishing it again after a broker lost it)."""
+    rows = await conn.fetch(
+        "SELECT id, purpose, version, credential FROM status_lists"
+        " WHERE credential IS NOT NULL ORDER BY id"
+    )
+    return [PublishedList(r["id"], r["purpose"], r["version"], r["credential"]) for r in rows]

@@ -86,7 +86,7 @@ async def create_issuer(
             allow_suspension=allow_suspension,
         )
         await _add_key(conn, ctx, issuer, new_key)
-        return await _publish(conn, ctx, issuer)
+        return await publish_profile(conn, ctx, issuer)
 
 
 async def update_profile(
@@ -95,7 +95,7 @@ async def update_profile(
     async with ctx.pool.acquire() as conn, conn.transaction():
         await _locked(conn, principal, issuer_id)
         issuer = await store.update_profile(conn, issuer_id, profile)
-        return await _publish(conn, ctx, issuer)
+        return await publish_profile(conn, ctx, issuer)
 
 
 async def rotate_key(
@@ -108,7 +108,7 @@ async def rotate_key(
             raise RotationUnsupported("a did:key is its key; create a new issuer instead")
         await store.retire_active_key(conn, issuer_id)
         await _add_key(conn, ctx, issuer, ctx.keys.new_signing_key())
-        return await _publish(conn, ctx, await store.touch_issuer(conn, issuer_id))
+        return await publish_profile(conn, ctx, await store.touch_issuer(conn, issuer_id))
 
 
 async def mark_key_compromised(
@@ -126,7 +126,7 @@ async def mark_key_compromised(
         await store.mark_compromised(conn, issuer_id, key_id)
         if before[key_id].state == "active":
             await _add_key(conn, ctx, issuer, ctx.keys.new_signing_key())
-        return await _publish(conn, ctx, await store.touch_issuer(conn, issuer_id))
+        return await publish_profile(conn, ctx, await store.touch_issuer(conn, issuer_id))
 
 
 async def get_issuer(
@@ -213,7 +213,7 @@ async def _add_key(
     )
 
 
-async def _publish(conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow) -> IssuerDetails:
+async def publish_profile(conn: Conn, ctx: IssuerContext, issuer: store.IssuerRow) -> IssuerDetails:
     """`issuer.upserted` with the profile and every key with its state, in this transaction."""
     published = details(issuer, await store.list_keys(conn, issuer.id))
     payload = IssuerUpsertedV1(

@@ -69,3 +69,12 @@ async def next_trust_sequence(conn: Conn, did: str) -> int:
         did,
     )
     return value
+
+
+async def proven_did_owners(conn: Conn) -> list[tuple[str, uuid.UUID]]:
+    """Every proven DID and its organisation (for publishing trust again after a broker lost
+    it)."""
+    rows = await conn.fetch(
+        "SELECT did, organisation_id FROM dids WHERE proven_at IS NOT NULL ORDER BY did"
+    )
+    return [(row["did"], row["organisation_id"]) for row in rows]
