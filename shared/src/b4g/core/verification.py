@@ -35,12 +35,11 @@ from b4g.core.proofs.vc_jwt import (
 )
 from b4g.core.schema import schema_references, validate
 from b4g.core.statuslist import check_status
+from b4g.core.urls import VC1_CONTEXT, VC2_CONTEXT
 from b4g.core.verdict import ADVISORY, BEST_EFFORT, Check, State, decide, passed
 
 __all__ = ["ADVISORY", "BEST_EFFORT", "Check", "VerificationResult", "Verifier", "decide"]
 
-VC1 = "https://www.w3.org/2018/credentials/v1"
-VC2 = "https://www.w3.org/ns/credentials/v2"
 MAX_ENDORSEMENT_DEPTH = 2  # a badge's endorsements and theirs, no further
 MAX_ENDORSEMENTS = 16  # per credential: each is a full verification
 
@@ -532,7 +531,7 @@ def structure_check(credential: Mapping[str, Any]) -> Check:
 
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
-    if first not in (VC1, VC2):
+    if first not in (VC1_CONTEXT, VC2_CONTEXT):
         return fail("the first @context must be the VC 1.1 or VC 2.0 context")
     types = credential.get("type")
     if "VerifiableCredential" not in (types if isinstance(types, list) else [types]):
@@ -541,12 +540,12 @@ def structure_check(credential: Mapping[str, Any]) -> Check:
         return fail("issuer must be a URL or an object with an id")
     if not credential.get("credentialSubject"):
         return fail("credentialSubject is required")
-    if first == VC1 and not isinstance(credential.get("issuanceDate"), str):
+    if first == VC1_CONTEXT and not isinstance(credential.get("issuanceDate"), str):
         return fail("a VC 1.1 credential needs issuanceDate")
     for field in ("validFrom", "validUntil", "issuanceDate", "expirationDate"):
         if field in credential and _instant(credential[field]) is None:
             return fail(f"{field} is not an XML Schema dateTime with a time zone")
-    version = "2.0" if first == VC2 else "1.1"
+    version = "2.0" if first == VC2_CONTEXT else "1.1"
     return Check(
         name="structure", state="pass", code="ok", message=f"A well-formed VC {version} credential."
     )
