@@ -50,8 +50,9 @@ JwksFetcher = Callable[[str], Awaitable[Any]]
 MethodResolver = Callable[[str, str, str | None], Awaitable[VerificationMethodResolution]]
 
 
-# The trust checks of a credential (issuer_registered, label_at_issuance, label_now).
-TrustCheck = Callable[[Mapping[str, Any]], Awaitable[Sequence[Check]]]
+# The trust checks of a credential (issuer_registered, label_at_issuance, label_now), judged at
+# the verification's instant, the one its validity window and status are judged at.
+TrustCheck = Callable[[Mapping[str, Any], datetime], Awaitable[Sequence[Check]]]
 
 
 class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -150,7 +151,7 @@ class Verifier:
         checks += await self._status_checks(credential, now)
         checks += await self._endorsement_checks(credential, now, depth)
         if depth == 0:
-            checks += await self._trust_checks(credential)
+            checks += await self._trust_checks(credential, now)
         return checks
 
     async def _endorsement_checks(
@@ -414,7 +415,7 @@ class Verifier:
             self._list_proofs[fingerprint] = checks
         return checks
 
-    async def _trust_checks(self, credential: Mapping[str, Any]) -> Sequence[Check]:
+    async def _trust_checks(self, credential: Mapping[str, Any], now: datetime) -> Sequence[Check]:
         if self._trust is None:
             return [
                 Check(
@@ -424,7 +425,7 @@ class Verifier:
                     message="No trust registry is configured, so the issuer's standing is unknown.",
                 )
             ]
-        return await self._trust(credential)
+        return await self._trust(credential, now)
 
 
 def issuer_binding_check(credential: Mapping[str, Any], results: Sequence[Any]) -> Check:
