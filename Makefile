@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 PY := .venv/bin/python
 SOURCES := shared/src services/issuer/src services/verifier/src services/registry/src tools/cli/src
 
-.PHONY: bench-tools help sync run test lint typecheck contracts test-tools unit integration e2e bench clean
+.PHONY: bench-tools help sync run test lint typecheck contracts packages test-tools unit integration e2e bench clean
 
 help:
 	@echo "make run    - start PostgreSQL, the broker and the three services (Ctrl-C stops all)"
@@ -38,6 +38,11 @@ typecheck: sync
 contracts: sync
 	.venv/bin/lint-imports
 
+# Each distribution synced alone into a throwaway environment (its built wheel, no dev tools),
+# every module imported and every import declared in its own pyproject.toml.
+packages: sync
+	UV=$(UV) $(PY) scripts/package_imports.py
+
 unit: sync
 	.venv/bin/pytest tests/unit
 
@@ -59,7 +64,7 @@ test-tools:
 			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 		else echo "not installed:$$missing (their tests will be skipped)"; fi; fi
 
-test: lint typecheck contracts test-tools
+test: lint typecheck contracts packages test-tools
 	.venv/bin/pytest
 
 # wrk drives the HTTP benchmarks (a Python client would measure itself); installed when

@@ -82,14 +82,16 @@ def status_list(revoked: set[int]) -> dict:
     )
 
 
-def verifier(revoked: set[int] = frozenset(), reachable: bool = True) -> Verifier:
+def verifier(revoked: set[int] = frozenset(), reachable: bool = True, trust=None) -> Verifier:
     async def fetch(url: str):
         if not reachable:
             raise B4GError("connection refused")
         assert url == LIST_URL
         return status_list(set(revoked))
 
-    return Verifier(store=STORE, resolve_key=DidResolver().resolve_key, status_fetcher=fetch)
+    return Verifier(
+        store=STORE, resolve_key=DidResolver().resolve_key, status_fetcher=fetch, trust=trust
+    )
 
 
 def states(result) -> dict[str, str]:
@@ -145,3 +147,22 @@ async def test_vc_jwt_verifies_and_forgery_fails():
     assert (await verifier().verify(forged, now=NOW)).first("proof").state == "fail"
     garbage = await verifier().verify("not.a.jwt", now=NOW)
     assert not garbage.verified and garbage.first("structure").state == "fail"
+
+
+async def test_trust_is_judged_at_the_instant_validity_is():
+    """One clock reading per verification: the trust lookup is handed the instant the validity
+    window and status were judged at, never a later reading of its own."""
+    seen: list[datetime] = []
+
+    async def trust(credential, now):
+        seen.append(now)
+        return []
+
+    checked = verifier(trust=trust)
+    # Long past: the badge's validity window closed at NOW + 1 day, and trust is asked then too.
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    expiring = signed(badge(validUntil="2026-06-02T00:00:00Z"))
+    assert (await checked.verify(expiring, now=NOW)).first("validity_window").state == "pass"
+    result = await checked.verify(expiring, now=later)
+    assert result.first("validity_window").code == "expired"
+    assert seen == [NOW, later]

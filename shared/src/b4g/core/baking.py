@@ -16,10 +16,10 @@ import zlib
 from typing import Any
 
 from b4g.core.errors import B4GError
+from b4g.core.urls import OB_XML_NAMESPACE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadgecredential"
-OB_NS = "https://purl.imsglobal.org/ob/v3p0"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
@@ -106,7 +106,7 @@ def bake_svg(svg: str, credential: dict[str, Any] | str) -> str:
     self_closing = opening.endswith("/>")
     opening = opening[:-2].rstrip() + ">" if self_closing else opening
     if "xmlns:openbadges" not in opening:
-        opening = opening[:-1] + f' xmlns:openbadges="{OB_NS}">'
+        opening = opening[:-1] + f' xmlns:openbadges="{OB_XML_NAMESPACE}">'
     if self_closing:
         element += "</svg>"
     return svg[: match.start()] + opening + element + svg[match.end() :]
@@ -118,7 +118,7 @@ def unbake_svg(svg: str) -> dict[str, Any] | str:
         root = ET.fromstring(svg)  # noqa: S314 - no DOCTYPE, so no entities
     except ET.ParseError as exc:
         raise BakingError(f"not well-formed SVG: {exc}") from exc
-    element = root.find(f"{{{OB_NS}}}credential")
+    element = root.find(f"{{{OB_XML_NAMESPACE}}}credential")
     if element is None:
         raise BakingError("the SVG carries no Open Badges credential")
     if element.get("verify"):

@@ -26,12 +26,11 @@ import jsonschema_rs
 import msgspec
 
 from b4g.core.pinned_schemas import PINNED
+from b4g.core.urls import OB_SCHEMA_BASE, VC2_CONTEXT
 
-OB_SCHEMA_BASE = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
 OB_ACHIEVEMENT_SCHEMA = OB_SCHEMA_BASE + "ob_v3p0_achievementcredential_schema.json"
 OB_ENDORSEMENT_SCHEMA = OB_SCHEMA_BASE + "ob_v3p0_endorsementcredential_schema.json"
 SCHEMA_TYPES = frozenset({"1EdTechJsonSchemaValidator2019", "JsonSchema"})
-_VC2 = "https://www.w3.org/ns/credentials/v2"
 _MAX_ERRORS = 5
 
 
@@ -58,7 +57,7 @@ def schema_references(credential: Mapping[str, Any]) -> list[SchemaReference]:
 
 def _default_schema(credential: Mapping[str, Any]) -> str | None:
     contexts = credential.get("@context")
-    if not isinstance(contexts, list) or not contexts or contexts[0] != _VC2:
+    if not isinstance(contexts, list) or not contexts or contexts[0] != VC2_CONTEXT:
         return None  # the OB 3.0 schemas describe VC 2.0 credentials only
     types = credential.get("type")
     named = {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}

@@ -17,6 +17,7 @@ import msgspec
 from b4g.core.crypto.multibase import MultibaseError, multibase_decode, multibase_encode
 from b4g.core.errors import B4GError
 from b4g.core.jsonld.values import as_list
+from b4g.core.urls import VC2_CONTEXT
 
 MIN_ENTRIES = 131_072  # 16 KiB: the spec's minimum, for herd privacy
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # refuse gzip bombs
@@ -121,7 +122,7 @@ def status_list_credential(
     if ttl_ms is not None:
         subject["ttl"] = ttl_ms
     credential: dict[str, Any] = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@context": [VC2_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer,

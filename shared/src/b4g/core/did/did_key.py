@@ -6,6 +6,7 @@ from typing import Any
 
 from b4g.core.crypto.multikey import MultikeyError, decode_public
 from b4g.core.errors import B4GError
+from b4g.core.urls import DID_CONTEXT, MULTIKEY_CONTEXT
 
 
 class DidError(B4GError):
@@ -32,7 +33,7 @@ def resolve_did_key(did: str) -> dict[str, Any]:
     base = f"did:key:{multibase}"
     vm_id = f"{base}#{multibase}"
     return {
-        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
         "id": base,
         "verificationMethod": [
             {"id": vm_id, "type": "Multikey", "controller": base, "publicKeyMultibase": multibase}

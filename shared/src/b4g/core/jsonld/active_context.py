@@ -205,9 +205,6 @@ class ActiveContext:
 
     # -- transitions -------------------------------------------------------------------------
 
-    def reverted(self) -> ActiveContext:
-        return self.previous if self.previous is not None else self
-
     def with_property_scope(self, scoped: Any) -> ActiveContext:
         """pyld: process_context(self, scoped, override_protected=True) (propagating)."""
         return self._step(scoped, property_scoped=True)

@@ -83,11 +83,6 @@ def _term(term: Term | None, labels: dict[str, str] | None = None) -> str:
     return text
 
 
-def serialize_quad(s: Term, p: Term, o: Term, g: Term | None) -> str:
-    graph = _term(g)
-    return f"{_term(s)} {_term(p)} {_term(o)}{' ' + graph if graph else ''} .\n"
-
-
 def js_sorted(lines: Iterable[str]) -> list[str]:
     """Sort as JavaScript's default sort does: by UTF-16 code units."""
     lines = list(lines)

@@ -17,8 +17,7 @@ from typing import Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+from b4g.core.urls import OB_CONTEXT, VC2_CONTEXT
 
 
 class _Model(msgspec.Struct, frozen=True, kw_only=True):

@@ -40,14 +40,12 @@ from b4g.core.errors import B4GError
 from b4g.core.jsonld.values import as_list
 from b4g.core.proofs import jcs
 from b4g.core.proofs.appended_contexts import appended_context_problem
+from b4g.core.urls import DATA_INTEGRITY_CONTEXT, ED25519_2020_CONTEXT, VC2_CONTEXT
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 LEGACY_RDFC = "eddsa-2022"
 ED25519_2020 = "Ed25519Signature2020"
-ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
-DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
-VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 RdfCanonizer = Callable[[Mapping[str, Any]], str]
 

@@ -9,7 +9,7 @@ the SSRF-guarded fetcher.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -30,16 +30,16 @@ class _Witness(msgspec.Struct, frozen=True, rename="camel"):
 def registry_trust(client: httpx.AsyncClient, registry: str) -> TrustCheck:
     base = registry.rstrip("/")
 
-    async def check(credential: Mapping[str, Any]) -> Sequence[Check]:
+    async def check(credential: Mapping[str, Any], now: datetime) -> Sequence[Check]:
         issuer = credential.get("issuer")
         did = issuer.get("id") if isinstance(issuer, Mapping) else issuer
         if not isinstance(did, str):
-            return trust_checks(None, now=datetime.now(UTC), claimed=None)
+            return trust_checks(None, now=now, claimed=None)
         path = f"{base}/trust/{quote(did, safe=':')}"
         try:
             response = await client.get(path)
             if response.status_code == 404:
-                return trust_checks(None, now=datetime.now(UTC), claimed=None)
+                return trust_checks(None, now=now, claimed=None)
             response.raise_for_status()
             state = msgspec.json.decode(response.content, type=TrustState)
             witnessed = await _witnessed(client, path, credential.get("id"))
@@ -52,7 +52,7 @@ def registry_trust(client: httpx.AsyncClient, registry: str) -> TrustCheck:
                 "registry_unreachable", f"The registry at {base} gave an unusable answer: {exc}."
             )
         return trust_checks(
-            state, now=datetime.now(UTC), claimed=claimed_issuance(credential), witnessed=witnessed
+            state, now=now, claimed=claimed_issuance(credential), witnessed=witnessed
         )
 
     return check

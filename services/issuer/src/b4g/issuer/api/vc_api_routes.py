@@ -10,6 +10,7 @@ from litestar import Controller, Response, post, put
 from litestar.datastructures import State
 from msgspec import Meta
 
+from b4g.core.urls import VC1_CONTEXT, VC1_EXAMPLES_CONTEXT, VC2_CONTEXT, VC2_EXAMPLES_CONTEXT
 from b4g.issuer.domain.access import SCOPE_ISSUE, SCOPE_MANAGE
 from b4g.issuer.usecases import vc_api
 from b4g.issuer.usecases.issuance_orders import VcApiIssue
@@ -55,8 +56,8 @@ class DefaultIssuerOut(msgspec.Struct, frozen=True, kw_only=True, rename="camel"
 VC2_EXAMPLE = {
     "credential": {
         "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://www.w3.org/ns/credentials/examples/v2",
+            VC2_CONTEXT,
+            VC2_EXAMPLES_CONTEXT,
         ],
         "type": ["VerifiableCredential", "ExampleAlumniCredential"],
         "issuer": "did:web:issuer.example.org:issuers:6f1c3a0e-3c0b-4b8e-9a51-0d7c2b2f5d11",
@@ -71,8 +72,8 @@ VC2_EXAMPLE = {
 VC1_EXAMPLE = {
     "credential": {
         "@context": [
-            "https://www.w3.org/2018/credentials/v1",
-            "https://www.w3.org/2018/credentials/examples/v1",
+            VC1_CONTEXT,
+            VC1_EXAMPLES_CONTEXT,
         ],
         "type": ["VerifiableCredential", "UniversityDegreeCredential"],
         "issuer": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",

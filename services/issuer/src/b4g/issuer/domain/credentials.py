@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any, Final
 
 from b4g.core.models.ob3 import hash_identity, normalise_email
+from b4g.core.urls import OB_CONTEXT, VC2_CONTEXT
 from b4g.issuer.domain.timestamps import xsd_datetime
 
-VC_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT: Final = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-CREDENTIAL_CONTEXTS: Final = (VC_CONTEXT, OB_CONTEXT)
+CREDENTIAL_CONTEXTS: Final = (VC2_CONTEXT, OB_CONTEXT)
 
 
 def credential_uri(credential_id: uuid.UUID) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from b4g.core.did.did_key import did_key_of
+from b4g.core.urls import DID_CONTEXT, MULTIKEY_CONTEXT
 
-DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+DID_CONTEXTS = [DID_CONTEXT, MULTIKEY_CONTEXT]
 
 
 def did_document_path(issuer_id: uuid.UUID) -> str:

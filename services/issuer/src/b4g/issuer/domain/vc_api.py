@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from b4g.core.proofs.data_integrity import with_data_integrity_context
+from b4g.core.urls import STATUS_LIST_CONTEXT, VC1_CONTEXT, VC2_CONTEXT
 
-VC1: Final = "https://www.w3.org/2018/credentials/v1"
-VC2: Final = "https://www.w3.org/ns/credentials/v2"
-# VC 1.1's context does not define BitstringStatusListEntry; this one does.
-STATUS_CONTEXT: Final = "https://www.w3.org/ns/credentials/status/v1"
 # xsd:dateTime; VC 2.0's validFrom / validUntil must also carry a time zone (dateTimeStamp).
 _DATE_TIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 
@@ -29,11 +26,13 @@ def _contexts(credential: dict[str, Any]) -> list[Any]:
 def data_model(credential: dict[str, Any]) -> str:
     """ "1.1" or "2.0", from the first context (both data models require it to be the base)."""
     first = _contexts(credential)[0]
-    if first == VC2:
+    if first == VC2_CONTEXT:
         return "2.0"
-    if first == VC1:
+    if first == VC1_CONTEXT:
         return "1.1"
-    raise CredentialRefused(f"the first @context must be {VC2!r} (VC 2.0) or {VC1!r} (VC 1.1)")
+    raise CredentialRefused(
+        f"the first @context must be {VC2_CONTEXT!r} (VC 2.0) or {VC1_CONTEXT!r} (VC 1.1)"
+    )
 
 
 def named_issuer(credential: dict[str, Any]) -> str | None:
@@ -87,8 +86,8 @@ def prepare(
     contexts = _contexts(document)
     if version == "1.1":
         document.setdefault("issuanceDate", now)
-        if STATUS_CONTEXT not in contexts:
-            contexts = [*contexts, STATUS_CONTEXT]
+        if STATUS_LIST_CONTEXT not in contexts:
+            contexts = [*contexts, STATUS_LIST_CONTEXT]
     existing = document.get("credentialStatus")
     given = [] if existing is None else existing if isinstance(existing, list) else [existing]
     entries = [*given, *status_entries]

@@ -5,7 +5,7 @@ through the SSRF-guarded fetcher (did:web documents, other issuers' status lists
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,8 +44,13 @@ LOCAL_STATE_TTL = 0.5
 VERIFICATION_FETCH_BUDGET = 10.0
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class LocalVerification:
-    """One per process: the context store and the verifier are built once."""
+    """One per process: the context store and the verifier are built once. The clock is read
+    once per verification, so validity, status and trust are judged at one instant."""
 
     def __init__(
         self,
@@ -55,11 +60,13 @@ class LocalVerification:
         schema_dir: Path | None = None,
         registry: RegistryTrustClient | None = None,
         max_staleness: float = 30.0,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._pool = pool
         self._fetcher = fetcher
         self._registry = registry
         self._max_staleness = max_staleness
+        self._clock = clock
         # Hot local state, re-read at most every LOCAL_STATE_TTL seconds.
         self._documents: TtlCache[str, dict[str, Any] | None] = TtlCache(LOCAL_STATE_TTL)
         self._lists: TtlCache[str, dict[str, Any] | None] = TtlCache(LOCAL_STATE_TTL)
@@ -98,7 +105,7 @@ class LocalVerification:
 
     async def verify(self, presented: Mapping[str, Any] | str) -> VerificationResult:
         with SafeFetcher.budget(VERIFICATION_FETCH_BUDGET):
-            return await self._verifier.verify(presented, now=datetime.now(UTC))
+            return await self._verifier.verify(presented, now=self._clock())
 
     async def resolve_key(
         self, vm_id: str, purpose: str, expected_controller: str | None
@@ -152,11 +159,10 @@ class LocalVerification:
                 return document
         return text
 
-    async def issuer_trust(self, credential: Mapping[str, Any]) -> list[Check]:
+    async def issuer_trust(self, credential: Mapping[str, Any], now: datetime) -> list[Check]:
         """From the local copy of the registry's trust state and issuance witnesses (fed by
         b4g.registry.trust.v1 and .witnesses.v1), or from the registry itself when that copy is
         stale."""
-        now = datetime.now(UTC)
         issuer = issuer_id(credential)
         if issuer is None:
             return trust_checks(None, now=now, claimed=None)
