@@ -21,7 +21,8 @@ from b4g.core.events.topics import ISSUER_CREDENTIALS, topic_name
 from b4g.core.infra.db import create_pool
 from b4g.core.infra.kafka import ensure_topics, new_producer
 from b4g.core.infra.migrate import migrate
-from b4g.core.infra.outbox import OutboxRelay, RelayConfig, enqueue
+from b4g.core.infra.outbox import enqueue
+from b4g.core.infra.relay import OutboxRelay, RelayConfig
 from b4g.core.infra.telemetry import setup_telemetry
 
 EVENTS = 4000

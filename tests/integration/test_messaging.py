@@ -21,7 +21,8 @@ from b4g.core.infra.devstack import TansuBroker, free_port
 from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.kafka import ensure_topics, new_producer
 from b4g.core.infra.migrate import migrate
-from b4g.core.infra.outbox import OutboxEntry, OutboxRelay, RelayConfig, enqueue, enqueue_many
+from b4g.core.infra.outbox import OutboxEntry, enqueue, enqueue_many
+from b4g.core.infra.relay import OutboxRelay, RelayConfig
 from b4g.core.infra.telemetry import setup_telemetry
 
 pytestmark = pytest.mark.integration

@@ -33,10 +33,10 @@ from b4g.core.infra.inbox import InboxConsumer
 from b4g.core.infra.kafka import broker_reachable, ensure_topics, new_producer
 from b4g.core.infra.limits import HeaderLimit
 from b4g.core.infra.migrate import Migration, migrate
-from b4g.core.infra.outbox import OutboxRelay, RelayConfig
 from b4g.core.infra.problems import EXCEPTION_HANDLERS, document_problems
 from b4g.core.infra.public_access import PublicAccess
 from b4g.core.infra.readiness import health, observe_health, ready
+from b4g.core.infra.relay import OutboxRelay, RelayConfig
 from b4g.core.infra.settings import BaseSettings
 from b4g.core.infra.supervise import Health, supervise
 from b4g.core.infra.telemetry import Telemetry
