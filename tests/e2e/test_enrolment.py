@@ -336,12 +336,15 @@ async def test_an_issuer_profile_enrols_and_its_badges_show_the_label(network, t
         badge = issued.json()["credential"]
 
         async def labelled() -> dict | None:
+            # Both once the registry's witness of this badge has reached the verifier: the
+            # badge's own date is written to the second and may fall just before the grant.
             checks = await trust(badge)
-            held = checks.get("label_now", {}).get("state") == "pass"
+            names = ("label_now", "label_at_issuance")
+            held = all(checks.get(name, {}).get("state") == "pass" for name in names)
             return checks if held else None
 
         held = await until(labelled, 20)
-        assert held["label_at_issuance"]["state"] == "pass", held
+        assert "witnessedAt" in held["label_at_issuance"]["facts"], held
         assert "Kaunas Youth Centre" in held["label_now"]["message"]
         clock.step("badge verified with the label")
         b4g_verify_checks_a_local_badge_fully(badge, network, tmp_path)
