@@ -64,8 +64,10 @@ test-tools:
 			apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 		else echo "not installed:$$missing (their tests will be skipped)"; fi; fi
 
+# Two workers (one per core): most tests wait on services, brokers and browsers, not the CPU;
+# a file's tests stay on one worker (their module fixtures and order).
 test: lint typecheck contracts packages test-tools
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2 --dist loadfile
 
 # wrk drives the HTTP benchmarks (a Python client would measure itself); installed when
 # missing and we may, else the benchmarks fall back to httpx and say so.
