@@ -72,7 +72,13 @@ async def outbox_run(pool, bootstrap: str, writers: int) -> tuple[float, list[fl
         for i in range(EVENTS // writers):
             async with pool.acquire() as conn, conn.transaction():
                 event = new_event(source="urn:bench", type="bench", data={"t": time.time()})
-                await enqueue(conn, topic=ISSUER_CREDENTIALS, key=f"w{w}-{i % 16}", event=event)
+                await enqueue(
+                    conn,
+                    topic=ISSUER_CREDENTIALS,
+                    key=f"w{w}-{i % 16}",
+                    event=event,
+                    shards=16,  # RelayConfig's default, which the relays here poll
+                )
 
     started = time.time()
     await asyncio.gather(*(writer(w) for w in range(writers)))

@@ -19,7 +19,15 @@ from b4g.core.infra.inbox import ConsumerConfig, InboxConsumer
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.infra.outbox import OutboxEntry, enqueue_many
 from b4g.core.infra.telemetry import setup_telemetry
-from tests.integration.test_messaging import TOPIC, event, pool, record_effect, relay_for, running
+from tests.integration.test_messaging import (
+    SHARDS,
+    TOPIC,
+    event,
+    pool,
+    record_effect,
+    relay_for,
+    running,
+)
 
 pytestmark = pytest.mark.integration
 # Events before the outage (as many after): B4G_TEST_OUTAGE_EVENTS=10000 replays the adversarial
@@ -35,7 +43,7 @@ async def write_many(db: asyncpg.Pool, seqs: range, batch: int = 500) -> None:
             OutboxEntry(TOPIC, f"key-{n % 50}", event(f"key-{n % 50}", n), {}) for n in chunk
         ]
         async with db.acquire() as conn, conn.transaction():
-            await enqueue_many(conn, entries)
+            await enqueue_many(conn, entries, SHARDS)
 
 
 __all__ = ["pool"]  # the fixture

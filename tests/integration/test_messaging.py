@@ -28,6 +28,7 @@ from b4g.core.infra.telemetry import setup_telemetry
 pytestmark = pytest.mark.integration
 
 TOPIC = ISSUER_CREDENTIALS
+SHARDS = 16  # the shard count the test relays poll (RelayConfig's default)
 EFFECTS = "CREATE TABLE effects (event_id text PRIMARY KEY, key text NOT NULL, seq int NOT NULL)"
 
 
@@ -53,7 +54,7 @@ def event(key: str, seq: int) -> CloudEvent:
 async def write(pool: asyncpg.Pool, key: str, seq: int) -> CloudEvent:
     ev = event(key, seq)
     async with pool.acquire() as conn, conn.transaction():
-        await enqueue(conn, topic=TOPIC, key=key, event=ev)
+        await enqueue(conn, topic=TOPIC, key=key, event=ev, shards=SHARDS)
     return ev
 
 
@@ -124,7 +125,7 @@ async def test_event_of_rolled_back_transaction_is_never_published(pool, stack, 
     doomed = event("k", 1)
     with pytest.raises(RuntimeError):
         async with pool.acquire() as conn, conn.transaction():
-            await enqueue(conn, topic=TOPIC, key="k", event=doomed)
+            await enqueue(conn, topic=TOPIC, key="k", event=doomed, shards=SHARDS)
             raise RuntimeError("the state change failed")
     kept = await write(pool, "k", 2)
     relay = relay_for(pool, stack.bootstrap, prefix)
@@ -338,7 +339,8 @@ async def test_an_unsampled_trace_passes_through_the_relay_unchanged(pool, stack
     unsampled = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
     async with pool.acquire() as conn, conn.transaction():
         event = new_event(source="urn:test", type="test.event", data={"n": 1}, subject="s")
-        await enqueue_many(conn, [OutboxEntry(TOPIC, "quiet", event, {"traceparent": unsampled})])
+        entry = OutboxEntry(TOPIC, "quiet", event, {"traceparent": unsampled})
+        await enqueue_many(conn, [entry], SHARDS)
     await relay_for(pool, stack.bootstrap, prefix, telemetry.tracer("test")).publish_pending()
     (record,) = await read_topic(stack.bootstrap, prefix, 1)
     assert dict(record.headers) == {"traceparent": unsampled.encode()}

@@ -35,7 +35,7 @@ class OutboxEntry:
     trace_headers: dict[str, str]  # the `traceparent` of the work that made the event
 
 
-async def enqueue(conn: Conn, *, topic: str, key: str, event: CloudEvent, shards: int = 16) -> None:
+async def enqueue(conn: Conn, *, topic: str, key: str, event: CloudEvent, shards: int) -> None:
     """Write `event` to the outbox. Call inside the transaction that makes the state change."""
     await enqueue_many(conn, [OutboxEntry(topic, key, event, current_trace_headers())], shards)
 
@@ -47,7 +47,7 @@ _INSERT = (
 )
 
 
-async def enqueue_many(conn: Conn, entries: Sequence[OutboxEntry], shards: int = 16) -> None:
+async def enqueue_many(conn: Conn, entries: Sequence[OutboxEntry], shards: int) -> None:
     """Write several events in one statement (and wake the relays), inside the caller's
     transaction."""
     if not entries:
