@@ -19,9 +19,8 @@ from b4g.core.did.resolver import (
     key_from_document,
     method_resolution,
 )
-from b4g.core.infra.fetch import FetchError, SafeFetcher, policy_for
+from b4g.core.infra.fetch import FetchError, SafeFetcher
 from b4g.core.infra.schemas import SchemaSource
-from b4g.core.infra.service import Runtime
 from b4g.core.infra.ttl_cache import TtlCache
 from b4g.core.jsonld.documents import ContextStore
 from b4g.core.proofs.data_integrity import KeyResolutionFailure, ResolvedKey
@@ -30,7 +29,6 @@ from b4g.core.trust import TrustState, witness_hash
 from b4g.core.trust_checks import claimed_issuance, trust_checks, unknown_trust
 from b4g.core.verification import Check, VerificationResult, Verifier
 from b4g.verifier.domain.did_documents import document_from_methods
-from b4g.verifier.settings import VerifierSettings
 from b4g.verifier.store import local_state as store
 from b4g.verifier.store import witnesses
 from b4g.verifier.store.registry_http import RegistryTrustClient, RegistryUnreachable
@@ -85,22 +83,6 @@ class LocalVerification:
             schemas=SchemaSource(fetcher, schema_dir),
             resolve_method=self.resolve_method,
             jwks_fetcher=fetcher.fetch_json,
-        )
-
-    @classmethod
-    def for_runtime(cls, runtime: Runtime[VerifierSettings]) -> LocalVerification:
-        settings = runtime.settings
-        policy = policy_for(settings)
-        schema_dir = Path(settings.schema_dir) if settings.schema_dir else None
-        registry = (
-            RegistryTrustClient(settings.registry_base_url) if settings.registry_base_url else None
-        )
-        return cls(
-            runtime.require_pool(),
-            SafeFetcher(policy),
-            schema_dir=schema_dir,
-            registry=registry,
-            max_staleness=settings.trust_max_staleness_seconds,
         )
 
     async def verify(self, presented: Mapping[str, Any] | str) -> VerificationResult:
