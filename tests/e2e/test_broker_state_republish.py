@@ -16,16 +16,11 @@ import pytest
 
 from b4g.core.infra.devstack import TansuBroker, free_port
 from b4g.core.infra.kafka import ensure_topics
-from tests.e2e.test_services import issuer_cli, start_service
+from tests.e2e.test_services import start_service
+from tests.support.issuing import issuer_with_achievement, platform_auth
 from tests.support.outage import wait_until_drained
 
 pytestmark = pytest.mark.e2e
-PROFILE = {"name": "Lasting Academy", "url": "https://lasting.example.org"}
-ACHIEVEMENT = {
-    "name": "Persistence",
-    "description": "Outlived a broker.",
-    "criteria": {"narrative": "Verified after the broker forgot everything."},
-}
 
 
 async def verify(base: str, credential: dict[str, Any]) -> dict[str, Any]:
@@ -67,19 +62,13 @@ async def test_current_state_is_published_again_after_the_broker_lost_it(
             "verifier", first_db, broker.bootstrap, prefix, extra_env=shared, port=verifier_port
         )
         procs.append(first)
-        platform = issuer_cli(issuer_db, "create-platform", "Lasting platform")["platformId"]
-        token = issuer_cli(issuer_db, "create-key", "--platform", platform)["token"]
-        async with httpx.AsyncClient(
-            base_url=issuer_base, headers={"Authorization": f"Bearer {token}"}, timeout=20
-        ) as client:
-            profile = (await client.post("/issuers", json=PROFILE)).json()
-            achievement = (
-                await client.post(f"/issuers/{profile['id']}/achievements", json=ACHIEVEMENT)
-            ).json()
+        auth = platform_auth(issuer_db, "Lasting platform")
+        async with httpx.AsyncClient(base_url=issuer_base, headers=auth, timeout=20) as client:
+            issuer_id, achievement_id = await issuer_with_achievement(client, "Lasting Academy")
             issued = (
                 await client.post(
-                    f"/issuers/{profile['id']}/credentials",
-                    json={"achievementId": achievement["id"], "recipient": {"email": "a@b.org"}},
+                    f"/issuers/{issuer_id}/credentials",
+                    json={"achievementId": achievement_id, "recipient": {"email": "a@b.org"}},
                 )
             ).json()
             revoked = await client.post(f"/credentials/{issued['credentialId']}/revoke", json={})

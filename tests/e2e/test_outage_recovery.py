@@ -19,16 +19,11 @@ import httpx
 import pytest
 
 from b4g.core.events.topics import ISSUER_CREDENTIALS
-from tests.e2e.test_services import issuer_cli, start_service
+from tests.e2e.test_services import start_service
+from tests.support.issuing import issuer_with_achievement, platform_auth
 from tests.support.outage import OUTAGE_SECONDS, wait_until_drained
 
 pytestmark = pytest.mark.e2e
-PROFILE = {"name": "Outage Academy", "url": "https://outage.example.org"}
-ACHIEVEMENT = {
-    "name": "Resilience",
-    "description": "Kept going through an outage.",
-    "criteria": {"narrative": "Issued while the database restarted."},
-}
 
 
 async def counts(url: str) -> tuple[int, int]:
@@ -61,22 +56,14 @@ async def test_issuer_rides_out_a_database_restart_under_load(
     url = private_postgres.start()
     proc, base = start_service("issuer", url, stack.bootstrap, prefix)
     try:
-        platform = issuer_cli(url, "create-platform", "Outage platform")["platformId"]
-        token = issuer_cli(url, "create-key", "--platform", platform)["token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = platform_auth(url, "Outage platform")
         async with httpx.AsyncClient(base_url=base, headers=auth, timeout=30) as client:
-            created = await client.post("/issuers", json=PROFILE)
-            assert created.status_code == 201, created.text
-            issuer = created.json()
-            achievement = await client.post(
-                f"/issuers/{issuer['id']}/achievements", json=ACHIEVEMENT
-            )
-            assert achievement.status_code == 201, achievement.text
-            body = {"achievementId": achievement.json()["id"], "recipient": {"email": "a@b.org"}}
+            issuer_id, achievement_id = await issuer_with_achievement(client, "Outage Academy")
+            body = {"achievementId": achievement_id, "recipient": {"email": "a@b.org"}}
 
             async def issue(key: str) -> httpx.Response:
                 return await client.post(
-                    f"/issuers/{issuer['id']}/credentials",
+                    f"/issuers/{issuer_id}/credentials",
                     json=body,
                     headers={"Idempotency-Key": key},
                 )
@@ -103,7 +90,7 @@ async def test_issuer_rides_out_a_database_restart_under_load(
                 await asyncio.sleep(0.5)
                 outage = await issue("during-outage")
                 ready = await client.get("/ready")
-                did = await client.get(f"/issuers/{issuer['id']}/did.json")
+                did = await client.get(f"/issuers/{issuer_id}/did.json")
                 await asyncio.sleep(OUTAGE_SECONDS)
             finally:
                 await asyncio.to_thread(private_postgres.start)

@@ -20,16 +20,11 @@ import pytest
 
 from b4g.core.events.topics import ISSUER_CREDENTIALS
 from b4g.core.infra.devstack import free_port
-from tests.e2e.test_services import issuer_cli, start_service
+from tests.e2e.test_services import start_service
+from tests.support.issuing import issuer_with_achievement, platform_auth
 from tests.support.outage import wait_until_drained
 
 pytestmark = pytest.mark.e2e
-PROFILE = {"name": "Replica Academy", "url": "https://replicas.example.org"}
-ACHIEVEMENT = {
-    "name": "Redundancy",
-    "description": "Issued while a replica died.",
-    "criteria": {"narrative": "Kept issuing on the other replica."},
-}
 
 
 async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
@@ -56,18 +51,13 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
         start_service("registry", registry_url, stack.bootstrap, prefix)[0] for _ in range(2)
     ]
     try:
-        platform = issuer_cli(url, "create-platform", "Replica platform")["platformId"]
-        token = issuer_cli(url, "create-key", "--platform", platform)["token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = platform_auth(url, "Replica platform")
         clients = [
             httpx.AsyncClient(base_url=base, headers=auth, timeout=10)
             for base in (first_base, second_base)
         ]
-        issuer = (await clients[1].post("/issuers", json=PROFILE)).json()
-        achievement = (
-            await clients[1].post(f"/issuers/{issuer['id']}/achievements", json=ACHIEVEMENT)
-        ).json()
-        body = {"achievementId": achievement["id"], "recipient": {"email": "r@example.org"}}
+        issuer_id, achievement_id = await issuer_with_achievement(clients[1], "Replica Academy")
+        body = {"achievementId": achievement_id, "recipient": {"email": "r@example.org"}}
         acknowledged: dict[str, str] = {}  # Idempotency-Key → credential id
         documents: dict[str, dict[str, Any]] = {}  # credential id → the signed credential
         done = asyncio.Event()
@@ -81,7 +71,7 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_nothing(
                     continue
                 try:
                     answer = await client.post(
-                        f"/issuers/{issuer['id']}/credentials",
+                        f"/issuers/{issuer_id}/credentials",
                         json=body,
                         headers={"Idempotency-Key": key},
                     )
