@@ -18,6 +18,20 @@ _encode_json = msgspec.json.encode
 _decode_json = msgspec.json.decode
 
 
+# What a caller meets while PostgreSQL is down, restarting or out of connections: the transaction
+# did not commit (or its outcome is unknown, which an Idempotency-Key resolves), so the work may
+# be retried. Asyncpg reports a connection lost mid-query in several ways.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, "starting up"
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    asyncpg.exceptions.InternalClientError,
+)
+
+
 def _decode(data: bytes) -> Any:
     try:
         return _decode_json(data)

@@ -22,6 +22,7 @@ from litestar.openapi.spec import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from b4g.core.errors import B4GError
+from b4g.core.infra.db import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -155,18 +156,6 @@ def _unstorable(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Resp
     )
 
 
-# What a request meets while PostgreSQL is down, restarting or out of connections: the
-# transaction did not commit (or its outcome is unknown, which an Idempotency-Key resolves), so
-# the client may retry. Asyncpg reports a connection lost mid-query in several ways.
-DATABASE_DOWN: tuple[type[Exception], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, "starting up"
-    asyncpg.exceptions.InsufficientResourcesError,  # too many connections
-    asyncpg.exceptions.InternalClientError,
-)
 RETRY_AFTER_SECONDS = "5"
 
 

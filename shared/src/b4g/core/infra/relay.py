@@ -24,6 +24,7 @@ from opentelemetry.trace import SpanKind
 
 from b4g.core.events.topics import topic_name
 from b4g.core.infra.broker_memory import CHECK_EVERY_SECONDS, BrokerMemory
+from b4g.core.infra.db import DATABASE_DOWN
 from b4g.core.infra.kafka import ensure_topics
 from b4g.core.infra.listen import CommitListener
 from b4g.core.infra.supervise import Health, describe
@@ -54,14 +55,7 @@ _REPUBLISH = (
     " RETURNING 1) SELECT count(*) FROM again"
 )
 # Outages the relay waits out; anything else is also retried, but logged with its traceback.
-_EXPECTED_OUTAGES = (
-    KafkaError,
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    TimeoutError,
-)
+_EXPECTED_OUTAGES = (KafkaError, *DATABASE_DOWN)
 
 
 def _unsampled(parent: Context) -> bool:
